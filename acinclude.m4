@@ -1,0 +1,76 @@
+# -*- autoconf -*-
+# OVS-COLO configure checks.
+
+dnl OVS_COLO_CHECK_OVS_SOURCE
+dnl
+dnl Finds the Open vSwitch 3.1 source: --with-ovs-source=PATH names a tarball
+dnl or an unpacked tree; by default, the tarball of Debian's
+dnl openvswitch-source package.
+AC_DEFUN([OVS_COLO_CHECK_OVS_SOURCE], [
+  AC_ARG_WITH([ovs-source],
+    [AS_HELP_STRING([--with-ovs-source=PATH],
+      [Open vSwitch 3.1 source, a .tar.gz or a folder
+       (default: /usr/src/openvswitch/openvswitch.tar.gz)])],
+    [OVS_SOURCE=$withval],
+    [OVS_SOURCE=/usr/src/openvswitch/openvswitch.tar.gz])
+  AC_MSG_CHECKING([for the Open vSwitch source])
+  AS_CASE([$OVS_SOURCE], [/*], [], [OVS_SOURCE=`pwd`/$OVS_SOURCE])
+  if test -d "$OVS_SOURCE"; then
+    ovs_colo_version=`sed -n 's/^AC@&t@_INIT(openvswitch, *\([[0-9.]]*\).*/\1/p' \
+                      "$OVS_SOURCE/configure.ac" 2>/dev/null`
+  elif test -f "$OVS_SOURCE"; then
+    ovs_colo_version=`tar xzOf "$OVS_SOURCE" --wildcards '*/configure.ac' \
+                      2>/dev/null \
+                      | sed -n 's/^AC@&t@_INIT(openvswitch, *\([[0-9.]]*\).*/\1/p'`
+  else
+    AC_MSG_RESULT([no])
+    AC_MSG_ERROR([no Open vSwitch source at $OVS_SOURCE.
+Install Debian's package that ships it (apt-get install openvswitch-source)
+or name another OVS 3.1 tarball or tree with --with-ovs-source=PATH.])
+  fi
+  AS_CASE([$ovs_colo_version],
+    [3.1.*], [AC_MSG_RESULT([$OVS_SOURCE (OVS $ovs_colo_version)])],
+    [AC_MSG_RESULT([no])
+     AC_MSG_ERROR([$OVS_SOURCE is not Open vSwitch 3.1 (found version
+'$ovs_colo_version'); the patch series is for OVS 3.1.x])])
+  AC_SUBST([OVS_SOURCE])
+])
+
+dnl OVS_COLO_OVS_CONFIGURE_FLAGS
+dnl
+dnl What the OVS build is configured with.  --enable-Werror is on by default
+dnl so that a missed case in a switch over actions (OVS turns on
+dnl -Wswitch-enum) fails the build.
+AC_DEFUN([OVS_COLO_OVS_CONFIGURE_FLAGS], [
+  AC_ARG_ENABLE([Werror],
+    [AS_HELP_STRING([--disable-Werror], [build OVS without -Werror])],
+    [], [enable_Werror=yes])
+  AC_ARG_VAR([OVS_CONFIGURE_FLAGS],
+             [extra arguments for Open vSwitch's configure])
+  OVS_CONFIGURE_ARGS="PYTHON3=$PYTHON3"
+  AS_IF([test "$enable_Werror" = yes],
+        [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --enable-Werror"])
+  AC_SUBST([OVS_CONFIGURE_ARGS])
+])
+
+dnl OVS_COLO_CHECK_PYTHON3
+dnl
+dnl Finds a Python 3 that has the modules OVS's flow parsers need (netaddr):
+dnl without them OVS's test-ofparse.py and test-dpparse.py skip silently.
+dnl The first python3 in PATH may be another installation (pyenv) that lacks
+dnl them, so Debian's /usr/bin/python3 is tried as well.
+AC_DEFUN([OVS_COLO_CHECK_PYTHON3], [
+  AC_ARG_VAR([PYTHON3], [Python 3 with the netaddr module])
+  AC_CACHE_CHECK([for a Python 3 with netaddr], [ovs_colo_cv_python3], [
+    ovs_colo_cv_python3=no
+    for p in $PYTHON3 python3 /usr/bin/python3; do
+      p=`command -v "$p" 2>/dev/null` || continue
+      if "$p" -c 'import netaddr' 2>/dev/null; then
+        ovs_colo_cv_python3=$p
+        break
+      fi
+    done])
+  AS_IF([test "$ovs_colo_cv_python3" = no],
+        [AC_MSG_ERROR([no Python 3 with the netaddr module: apt-get install python3-netaddr])])
+  PYTHON3=$ovs_colo_cv_python3
+])

@@ -1,0 +1,24 @@
+# OVS-COLO's sources in Open vSwitch's build.
+#
+# Open vSwitch's Makefile.am includes this file (patches/0001); paths are
+# those of the OVS tree, where build-aux/ovs-tree links the project's files.
+
+lib_libopenvswitch_la_SOURCES += \
+	lib/colo/colo.c \
+	lib/colo/colo.h \
+	lib/colo/colo-compare.c \
+	lib/colo/colo-compare.h \
+	lib/colo/colo-odp.c \
+	lib/colo/colo-odp.h \
+	lib/colo/colo-rewrite.c \
+	lib/colo/colo-rewrite.h \
+	lib/ofp-colo.c \
+	lib/ofp-colo.h
+
+TESTSUITE_AT += \
+	tests/colo-testsuite.at \
+	tests/colo-actions.at \
+	tests/colo-datapath.at
+
+SYSTEM_USERSPACE_TESTSUITE_AT += \
+	tests/system-colo-testsuite.at
