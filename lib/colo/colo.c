@@ -1,0 +1,111 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* Dispatch of the datapath's COLO action to the mirror, the compare and the
+ * rewriter, and the names of the modes. */
+
+#include <config.h>
+#include "colo/colo.h"
+
+#include <string.h>
+#include "colo/colo-compare.h"
+#include "colo/colo-odp.h"
+#include "colo/colo-rewrite.h"
+#include "coverage.h"
+#include "dp-packet.h"
+#include "openvswitch/vlog.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(colo);
+
+COVERAGE_DEFINE(colo_mirrored);
+COVERAGE_DEFINE(colo_bad_action);
+
+static const char *const colo_mode_names[COLO_N_MODES] = {
+    [COLO_MIRROR] = "mirror",
+    [COLO_PRIMARY] = "primary",
+    [COLO_SECONDARY] = "secondary",
+    [COLO_TO_GUEST] = "to_guest",
+    [COLO_FROM_GUEST] = "from_guest",
+};
+
+const char *
+colo_mode_to_string(enum colo_mode mode)
+{
+    return mode < COLO_N_MODES ? colo_mode_names[mode] : "<unknown>";
+}
+
+bool
+colo_mode_from_string(const char *s, enum colo_mode *mode)
+{
+    for (int i = 0; i < COLO_N_MODES; i++) {
+        if (!strcmp(s, colo_mode_names[i])) {
+            *mode = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Sends a copy of 'batch' to 'port'; the originals go on with the flow's
+ * next actions. */
+static void
+colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
+            odp_port_t port, bool should_steal)
+{
+    size_t n = dp_packet_batch_size(batch);
+
+    if (should_steal) {
+        dp->output(dp->aux, batch, port);
+    } else {
+        struct dp_packet_batch copy;
+
+        dp_packet_batch_clone(&copy, batch);
+        dp->output(dp->aux, &copy, port);
+    }
+    COVERAGE_ADD(colo_mirrored, n);
+}
+
+void
+colo_execute(const struct colo_datapath *dp, struct dp_packet_batch *batch,
+             const struct nlattr *colo_action, bool should_steal)
+{
+    struct colo_odp_action action;
+
+    if (!colo_odp_action_parse(colo_action, &action)) {
+        /* xlate never builds such an action, but dpctl/add-flow can. */
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        COVERAGE_ADD(colo_bad_action, dp_packet_batch_size(batch));
+        VLOG_WARN_RL(&rl, "dropping packets: malformed colo action");
+        dp_packet_delete_batch(batch, should_steal);
+        return;
+    }
+
+    switch (action.mode) {
+    case COLO_MIRROR:
+        colo_mirror(dp, batch, action.port, should_steal);
+        break;
+    case COLO_PRIMARY:
+    case COLO_SECONDARY:
+        colo_compare_input(&action, batch, should_steal);
+        break;
+    case COLO_TO_GUEST:
+    case COLO_FROM_GUEST:
+        colo_rewrite_execute(&action, batch, should_steal);
+        break;
+    }
+}
