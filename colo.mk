@@ -21,4 +21,5 @@ TESTSUITE_AT += \
 	tests/colo-datapath.at
 
 SYSTEM_USERSPACE_TESTSUITE_AT += \
-	tests/system-colo-testsuite.at
+	tests/system-colo-testsuite.at \
+	tests/system-colo-actions.at
