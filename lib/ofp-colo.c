@@ -20,6 +20,7 @@
 #include <config.h>
 #include "ofp-colo.h"
 
+#include <ctype.h>
 #include <string.h>
 #include "colo/colo.h"
 #include "colors.h"
@@ -46,6 +47,13 @@ colo_ofpact_type(enum colo_mode mode)
         return OFPACT_COLO_REWRITE;
     }
     OVS_NOT_REACHED();
+}
+
+/* A mirror's copy goes to a switch port: not 0, not a reserved port. */
+static bool
+colo_mirror_port_is_valid(ofp_port_t port)
+{
+    return ofp_to_u16(port) && ofp_to_u16(port) < ofp_to_u16(OFPP_MAX);
 }
 
 static struct ofpact_colo *
@@ -76,16 +84,15 @@ ofp_colo_decode(const struct nx_action_colo *nac, struct ofpbuf *out)
     if (mode == COLO_PRIMARY && nac->table_id == 255) {
         return OFPERR_OFPBRC_BAD_TABLE_ID;
     }
+    ofp_port_t port = u16_to_ofp(ntohs(nac->port));
+    if (mode == COLO_MIRROR && !colo_mirror_port_is_valid(port)) {
+        return OFPERR_OFPBAC_BAD_OUT_PORT;
+    }
 
     struct ofpact_colo *colo = colo_ofpact_put(out, mode);
     colo->id = id;
     colo->table_id = nac->table_id;
-    if (mode == COLO_MIRROR) {
-        colo->port = u16_to_ofp(ntohs(nac->port));
-        if (ofp_to_u16(colo->port) >= ofp_to_u16(OFPP_MAX)) {
-            return OFPERR_OFPBAC_BAD_OUT_PORT;
-        }
-    }
+    colo->port = mode == COLO_MIRROR ? port : OFPP_NONE;
     return 0;
 }
 
@@ -102,12 +109,15 @@ ofp_colo_encode(const struct ofpact_colo *colo, struct nx_action_colo *nac)
 }
 
 /* Parses 'value' as an instance id.  Goes through 64 bits because
- * str_to_u32() takes 4294967296 for 0 where unsigned long is 64 bits. */
+ * str_to_u32() takes 4294967296 for 0 where unsigned long is 64 bits, and
+ * refuses a sign, which strtoull() would take. */
 static char * OVS_WARN_UNUSED_RESULT
 parse_colo_id(const char *name, const char *value, uint32_t *id)
 {
     uint64_t id64;
-    char *error = str_to_u64(value, &id64);
+    char *error = (isdigit((unsigned char) value[0])
+                   ? str_to_u64(value, &id64)
+                   : xstrdup("not a number"));
 
     if (error || id64 > UINT32_MAX) {
         free(error);
@@ -129,9 +139,9 @@ parse_colo_port(const char *name, const char *value,
     if (!ofputil_port_from_string(value, pp->port_map, port)) {
         return xasprintf("%s: unknown port \"%s\"", name, value);
     }
-    if (ofp_to_u16(*port) >= ofp_to_u16(OFPP_MAX)) {
-        return xasprintf("%s: port \"%s\" is a reserved port; the copy needs "
-                         "a switch port", name, value);
+    if (!colo_mirror_port_is_valid(*port)) {
+        return xasprintf("%s: port \"%s\" is not a switch port", name,
+                         value);
     }
     return NULL;
 }
@@ -260,7 +270,9 @@ ofp_colo_check(const struct ofpact_colo *colo,
                const struct ofpact_check_params *cp)
 {
     if (colo->mode == COLO_MIRROR) {
-        return ofpact_check_output_port(colo->port, cp->max_ports);
+        return (colo_mirror_port_is_valid(colo->port)
+                ? ofpact_check_output_port(colo->port, cp->max_ports)
+                : OFPERR_OFPBAC_BAD_OUT_PORT);
     }
     if (colo->mode == COLO_PRIMARY && colo->table_id >= cp->n_tables) {
         return OFPERR_OFPBRC_BAD_TABLE_ID;

@@ -19,7 +19,9 @@
 #include <config.h>
 #include "colo/colo-odp.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "netlink.h"
 #include "odp-netlink.h"
@@ -31,14 +33,21 @@
 static const struct nl_policy colo_odp_policy[] = {
     [COLO_ATTR_MODE] = { .type = NL_A_U8 },
     [COLO_ATTR_ID] = { .type = NL_A_U32 },
-    [COLO_ATTR_PORT] = { .type = NL_A_U32, .optional = true },
-    [COLO_ATTR_RELEASE] = { .type = NL_A_NESTED, .optional = true },
+    [COLO_ATTR_ACTIONS] = { .type = NL_A_NESTED, .optional = true },
 };
+
+/* True if 'mode' carries nested actions: what a mirror's copy does, where a
+ * released primary packet goes. */
+bool
+colo_mode_has_actions(enum colo_mode mode)
+{
+    return mode == COLO_MIRROR || mode == COLO_PRIMARY;
+}
 
 /* Parses 'a', an OVS_ACTION_ATTR_COLO, into 'action'.  Returns false if it
  * is malformed: a nested attribute missing or of the wrong size, an unknown
- * mode, or a port or release list where the mode has none (or none where it
- * needs one). */
+ * mode, id 0, or nested actions where the mode has none or none where it
+ * needs them. */
 bool
 colo_odp_action_parse(const struct nlattr *a, struct colo_odp_action *action)
 {
@@ -49,21 +58,18 @@ colo_odp_action_parse(const struct nlattr *a, struct colo_odp_action *action)
     }
 
     uint8_t mode = nl_attr_get_u8(attrs[COLO_ATTR_MODE]);
-    if (mode >= COLO_N_MODES
-        || !attrs[COLO_ATTR_PORT] != (mode != COLO_MIRROR)
-        || !attrs[COLO_ATTR_RELEASE] != (mode != COLO_PRIMARY)) {
+    uint32_t id = nl_attr_get_u32(attrs[COLO_ATTR_ID]);
+    const struct nlattr *actions = attrs[COLO_ATTR_ACTIONS];
+    if (mode >= COLO_N_MODES || !id
+        || !actions == colo_mode_has_actions(mode)) {
         return false;
     }
 
     *action = (struct colo_odp_action) {
         .mode = mode,
-        .id = nl_attr_get_u32(attrs[COLO_ATTR_ID]),
-        .port = (attrs[COLO_ATTR_PORT]
-                 ? nl_attr_get_odp_port(attrs[COLO_ATTR_PORT]) : ODPP_NONE),
-        .release = (attrs[COLO_ATTR_RELEASE]
-                    ? nl_attr_get(attrs[COLO_ATTR_RELEASE]) : NULL),
-        .release_len = (attrs[COLO_ATTR_RELEASE]
-                        ? nl_attr_get_size(attrs[COLO_ATTR_RELEASE]) : 0),
+        .id = id,
+        .actions = actions ? nl_attr_get(actions) : NULL,
+        .actions_len = actions ? nl_attr_get_size(actions) : 0,
     };
     return true;
 }
@@ -78,19 +84,21 @@ colo_odp_start(struct ofpbuf *actions, enum colo_mode mode, uint32_t id)
     return offset;
 }
 
-void
-colo_odp_put_port(struct ofpbuf *actions, odp_port_t port)
-{
-    nl_msg_put_odp_port(actions, COLO_ATTR_PORT, port);
-}
-
 size_t
-colo_odp_start_release(struct ofpbuf *actions)
+colo_odp_start_actions(struct ofpbuf *actions)
 {
-    return nl_msg_start_nested(actions, COLO_ATTR_RELEASE);
+    return nl_msg_start_nested(actions, COLO_ATTR_ACTIONS);
 }
 
-/* Formats 'a' as "colo(MODE,id=ID[,port=PORT][,release(ACTIONS)])". */
+/* What the text form calls the nested actions of 'mode'. */
+static const char *
+colo_odp_actions_name(enum colo_mode mode)
+{
+    return mode == COLO_MIRROR ? "copy" : "release";
+}
+
+/* Formats 'a' as "colo(MODE,id=ID)", with ",copy(ACTIONS)" for COLO_MIRROR
+ * and ",release(ACTIONS)" for COLO_PRIMARY. */
 void
 colo_odp_format(struct ds *ds, const struct nlattr *a,
                 const struct hmap *portno_names)
@@ -104,20 +112,38 @@ colo_odp_format(struct ds *ds, const struct nlattr *a,
 
     ds_put_format(ds, "colo(%s,id=%"PRIu32, colo_mode_to_string(action.mode),
                   action.id);
-    if (action.mode == COLO_MIRROR) {
-        ds_put_cstr(ds, ",port=");
-        odp_portno_name_format(portno_names, action.port, ds);
-    } else if (action.mode == COLO_PRIMARY) {
-        ds_put_cstr(ds, ",release(");
-        format_odp_actions(ds, action.release, action.release_len,
+    if (colo_mode_has_actions(action.mode)) {
+        ds_put_format(ds, ",%s(", colo_odp_actions_name(action.mode));
+        format_odp_actions(ds, action.actions, action.actions_len,
                            portno_names);
         ds_put_char(ds, ')');
     }
     ds_put_char(ds, ')');
 }
 
+/* Parses the decimal instance id at the start of 's' into '*id'.  Returns
+ * the number of characters parsed, or 0 if there is no id from 1 to
+ * UINT32_MAX there. */
+static int
+colo_odp_scan_id(const char *s, uint32_t *id)
+{
+    unsigned long long int value;
+    char *end;
+
+    if (!isdigit((unsigned char) s[0])) {
+        return 0;
+    }
+    errno = 0;
+    value = strtoull(s, &end, 10);
+    if (errno || !value || value > UINT32_MAX) {
+        return 0;
+    }
+    *id = value;
+    return end - s;
+}
+
 /* Parses the text form that colo_odp_format() writes, at the start of 's',
- * into 'actions', with 'parse_actions' and 'context' for the release list.
+ * into 'actions', with 'parse_actions' and 'context' for the nested actions.
  * Returns the number of characters parsed, 0 if 's' is not a colo action, or
  * a negative errno value if it is a malformed one. */
 int
@@ -133,30 +159,28 @@ colo_odp_parse(const char *s, struct ofpbuf *actions,
     if (strncmp(s, "colo(", 5)) {
         return 0;
     }
-    if (!ovs_scan(s, "colo(%15[a-z_],id=%"SCNi32"%n", mode_name, &id, &n)
+    if (!ovs_scan(s, "colo(%15[a-z_],id=%n", mode_name, &n)
         || !colo_mode_from_string(mode_name, &mode)) {
         return -EINVAL;
     }
+    int id_len = colo_odp_scan_id(s + n, &id);
+    if (!id_len) {
+        return -EINVAL;
+    }
+    n += id_len;
 
     size_t offset = colo_odp_start(actions, mode, id);
-    if (mode == COLO_MIRROR) {
-        uint32_t port;
-        int m = -1;
+    if (colo_mode_has_actions(mode)) {
+        const char *name = colo_odp_actions_name(mode);
+        size_t name_len = strlen(name);
 
-        if (!ovs_scan(s + n, ",port=%"SCNi32"%n", &port, &m)) {
+        if (s[n] != ',' || strncmp(s + n + 1, name, name_len)
+            || s[n + 1 + name_len] != '(') {
             return -EINVAL;
         }
-        colo_odp_put_port(actions, u32_to_odp(port));
-        n += m;
-    } else if (mode == COLO_PRIMARY) {
-        int m = -1;
+        n += name_len + 2;
 
-        if (!ovs_scan(s + n, ",release(%n", &m)) {
-            return -EINVAL;
-        }
-        n += m;
-
-        size_t release = colo_odp_start_release(actions);
+        size_t nested = colo_odp_start_actions(actions);
         if (!strncmp(s + n, "drop", 4)) {
             n += 4;
         } else {
@@ -166,7 +190,7 @@ colo_odp_parse(const char *s, struct ofpbuf *actions,
             }
             n += retval;
         }
-        nl_msg_end_nested(actions, release);
+        nl_msg_end_nested(actions, nested);
         if (s[n++] != ')') {
             return -EINVAL;
         }

@@ -38,31 +38,31 @@ struct parse_odp_context;
 enum colo_odp_attr {
     COLO_ATTR_UNSPEC,
     COLO_ATTR_MODE,             /* u8: enum colo_mode. */
-    COLO_ATTR_ID,               /* u32: COLO instance id. */
-    COLO_ATTR_PORT,             /* u32: odp port, COLO_MIRROR's copies. */
-    COLO_ATTR_RELEASE,          /* Nested datapath actions: COLO_PRIMARY's
-                                 * packets continue with them on release. */
+    COLO_ATTR_ID,               /* u32: COLO instance id, 1 or more. */
+    COLO_ATTR_ACTIONS,          /* Nested datapath actions: for COLO_MIRROR
+                                 * what the copy does ("copy(...)"), for
+                                 * COLO_PRIMARY what a released packet does
+                                 * ("release(...)"). */
     __COLO_ATTR_MAX
 };
 
-/* A COLO datapath action, parsed.  Pointers point into the attribute. */
+/* A COLO datapath action, parsed.  'actions' points into the attribute. */
 struct colo_odp_action {
     enum colo_mode mode;
     uint32_t id;
-    odp_port_t port;                    /* COLO_MIRROR only. */
-    const struct nlattr *release;       /* COLO_PRIMARY only. */
-    size_t release_len;
+    const struct nlattr *actions;       /* COLO_MIRROR, COLO_PRIMARY. */
+    size_t actions_len;
 };
 
 bool colo_odp_action_parse(const struct nlattr *,
                            struct colo_odp_action *);
 
-/* Building the action: start, then put the port (COLO_MIRROR) or the
- * release actions between colo_odp_start_release() and nl_msg_end_nested()
- * (COLO_PRIMARY), then nl_msg_end_nested() the start's offset. */
+/* Building the action: colo_odp_start(), then for COLO_MIRROR and
+ * COLO_PRIMARY the nested actions between colo_odp_start_actions() and
+ * nl_msg_end_nested(), then nl_msg_end_nested() on the start's offset. */
 size_t colo_odp_start(struct ofpbuf *, enum colo_mode, uint32_t id);
-void colo_odp_put_port(struct ofpbuf *, odp_port_t);
-size_t colo_odp_start_release(struct ofpbuf *);
+size_t colo_odp_start_actions(struct ofpbuf *);
+bool colo_mode_has_actions(enum colo_mode);
 
 /* Text form.  odp-util passes its own parser of action lists, and its
  * context, for the release list. */

@@ -60,21 +60,24 @@ colo_mode_from_string(const char *s, enum colo_mode *mode)
     return false;
 }
 
-/* Sends a copy of 'batch' to 'port'; the originals go on with the flow's
- * next actions. */
+/* Runs the mirror's actions on a copy of 'batch'; the originals go on with
+ * the flow's next actions. */
 static void
 colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
-            odp_port_t port, bool should_steal)
+            const struct colo_odp_action *action, bool should_steal)
 {
     size_t n = dp_packet_batch_size(batch);
 
     if (should_steal) {
-        dp->output(dp->aux, batch, port);
+        dp->execute(dp->aux, batch, action->actions, action->actions_len);
     } else {
         struct dp_packet_batch copy;
 
+        /* A pending truncation (trunc) belongs to the copy's output, as it
+         * would to an output action's; the originals go on whole. */
         dp_packet_batch_clone(&copy, batch);
-        dp->output(dp->aux, &copy, port);
+        dp_packet_batch_reset_cutlen(batch);
+        dp->execute(dp->aux, &copy, action->actions, action->actions_len);
     }
     COVERAGE_ADD(colo_mirrored, n);
 }
@@ -86,18 +89,18 @@ colo_execute(const struct colo_datapath *dp, struct dp_packet_batch *batch,
     struct colo_odp_action action;
 
     if (!colo_odp_action_parse(colo_action, &action)) {
-        /* xlate never builds such an action, but dpctl/add-flow can. */
+        /* Neither xlate nor colo_odp_parse() builds such an action. */
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
 
         COVERAGE_ADD(colo_bad_action, dp_packet_batch_size(batch));
-        VLOG_WARN_RL(&rl, "dropping packets: malformed colo action");
+        VLOG_WARN_RL(&rl, "ignoring a malformed colo action");
         dp_packet_delete_batch(batch, should_steal);
         return;
     }
 
     switch (action.mode) {
     case COLO_MIRROR:
-        colo_mirror(dp, batch, action.port, should_steal);
+        colo_mirror(dp, batch, &action, should_steal);
         break;
     case COLO_PRIMARY:
     case COLO_SECONDARY:

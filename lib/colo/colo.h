@@ -22,9 +22,11 @@
  *
  * This is the one entry point that dpif-netdev calls.  Nothing here knows
  * about OpenFlow or OVSDB: the datapath hands in packets and the action's
- * attribute (colo-odp.h) and lends a way to send packets out. */
+ * attribute (colo-odp.h) and lends a way to run datapath actions on packets,
+ * which the action carries translated (a mirror's copy, a release). */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "openvswitch/types.h"
 
@@ -54,10 +56,10 @@ bool colo_mode_from_string(const char *, enum colo_mode *);
 struct colo_datapath {
     void *aux;                  /* The executing thread's context. */
 
-    /* Queues 'batch' for output on 'port' from the executing thread; takes
-     * ownership of the packets. */
-    void (*output)(void *aux, struct dp_packet_batch *batch,
-                   odp_port_t port);
+    /* Runs the datapath actions 'actions' on 'batch' in the executing
+     * thread; takes ownership of the packets. */
+    void (*execute)(void *aux, struct dp_packet_batch *batch,
+                    const struct nlattr *actions, size_t actions_len);
 };
 
 void colo_execute(const struct colo_datapath *, struct dp_packet_batch *,
