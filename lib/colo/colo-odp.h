@@ -22,7 +22,7 @@
  * dpctl/dump-flows and ofproto/trace).
  *
  * One attribute carries every mode, so that OVS's switches over datapath
- * actions need one case each.  Its nested attributes: */
+ * actions need one case each; its nested attributes are COLO_ATTR_*. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -65,7 +65,7 @@ size_t colo_odp_start_actions(struct ofpbuf *);
 bool colo_mode_has_actions(enum colo_mode);
 
 /* Text form.  odp-util passes its own parser of action lists, and its
- * context, for the release list. */
+ * context, for the nested actions (copy(...), release(...)). */
 typedef int colo_odp_parse_actions_func(struct parse_odp_context *,
                                         const char *s,
                                         struct ofpbuf *actions);
