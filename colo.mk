@@ -8,17 +8,30 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo.h \
 	lib/colo/colo-compare.c \
 	lib/colo/colo-compare.h \
+	lib/colo/colo-conn.c \
+	lib/colo/colo-conn.h \
+	lib/colo/colo-instance.c \
+	lib/colo/colo-instance.h \
 	lib/colo/colo-odp.c \
 	lib/colo/colo-odp.h \
+	lib/colo/colo-packet.c \
+	lib/colo/colo-packet.h \
+	lib/colo/colo-release.c \
+	lib/colo/colo-release.h \
 	lib/colo/colo-rewrite.c \
 	lib/colo/colo-rewrite.h \
+	lib/colo/colo-unixctl.c \
+	lib/colo/colo-unixctl.h \
 	lib/ofp-colo.c \
 	lib/ofp-colo.h
 
 TESTSUITE_AT += \
 	tests/colo-testsuite.at \
 	tests/colo-actions.at \
-	tests/colo-datapath.at
+	tests/colo-datapath.at \
+	tests/colo-compare.at
+
+EXTRA_DIST += tests/colo-packet.py
 
 SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \

@@ -14,35 +14,559 @@
  * limitations under the License.
  */
 
-/* The compare engine (QEMU's colo-compare): PVM packets held until the SVM
- * has sent the same bytes, released in order, checkpoint requests on
- * divergence.
+/* The compare engine (QEMU's colo-compare): the datapath's entry for
+ * colo_redirect, which holds each primary packet until the secondary has
+ * sent the same, and the non-PMD context's part (colo_run()): releases that
+ * do not come from a packet (checkpoint-done, failover), timeouts, and
+ * forgetting connections that conntrack has forgotten.
  *
- * Not written yet.  Until it is, the packets that colo_redirect hands in are
- * counted (coverage counter colo_compare_unimplemented) and logged once; they
- * are dropped where the action owns them (it is the flow's last action), and
- * otherwise odp-execute keeps them and they go on unchanged.  Nothing here
- * claims to have compared them. */
+ * A packet's way through: colo_packet_parse() views it, the instance finds
+ * its connection, colo-conn.c compares, and the primary packets that may
+ * leave do so at once, in the thread that found the match, through the
+ * release actions their datapath action carried (colo-release.c).  Every
+ * primary packet that comes in leaves exactly once, or is counted as
+ * dropped. */
 
 #include <config.h>
 #include "colo/colo-compare.h"
 
+#include "colo/colo-conn.h"
+#include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
+#include "colo/colo-release.h"
+#include "conntrack.h"
 #include "coverage.h"
 #include "dp-packet.h"
 #include "openvswitch/vlog.h"
+#include "packets.h"
+#include "openvswitch/poll-loop.h"
+#include "seq.h"
+#include "timeval.h"
+#include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(colo_compare);
 
-COVERAGE_DEFINE(colo_compare_unimplemented);
+COVERAGE_DEFINE(colo_compared);
+COVERAGE_DEFINE(colo_released);
+COVERAGE_DEFINE(colo_malformed);
+COVERAGE_DEFINE(colo_primary_dropped);
+COVERAGE_DEFINE(colo_conn_expired);
+
+/* Connections that conntrack does not follow (no ct() before the compare,
+ * ICMP, non-IP frames) are forgotten after this long without a packet. */
+#define COLO_UNTRACKED_IDLE_MS (60 * 1000)
+
+/* What one batch does to one instance. */
+struct compare_ctx {
+    struct colo_instance *inst;
+    const struct colo_datapath *dp;
+    struct colo_release *release;       /* Primary only. */
+    long long int now;
+    struct ovs_list release_now;        /* colo_held to release. */
+    struct ovs_list dropped;            /* Secondary colo_held to free. */
+};
+
+static struct colo_held *
+held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
+            const struct colo_packet *view)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_held *held = xmalloc(sizeof *held);
+
+    /* A held DPDK mbuf would pin its mempool: hold a copy. */
+    if (packet->source == DPBUF_DPDK) {
+        struct dp_packet *copy = dp_packet_clone(packet);
+
+        dp_packet_delete(packet);
+        packet = copy;
+    }
+    /* conntrack may free the connection this points to while the packet
+     * waits. */
+    pkt_metadata_init_conn(&packet->md);
+
+    held->packet = packet;
+    held->release = NULL;
+    if (ctx->release) {
+        atomic_count_inc(&ctx->release->n_users);
+        held->release = ctx->release;
+    }
+    held->arrival = ctx->now;
+    held->order = ctx->inst->n_arrived++;
+    held->matched = false;
+    held->view = *view;
+    return held;
+}
+
+/* Sends a primary packet on without comparing it. */
+static void
+release_uncompared(struct compare_ctx *ctx, struct dp_packet *packet,
+                   const struct colo_packet *view)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_held *held = held_create(ctx, packet, view);
+
+    ovs_list_push_back(&ctx->release_now, &held->node);
+    ctx->inst->stats.uncompared++;
+}
+
+static void
+drop_primary(struct compare_ctx *ctx, struct dp_packet *packet)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    ctx->inst->stats.primary_dropped++;
+    COVERAGE_INC(colo_primary_dropped);
+    dp_packet_delete(packet);
+}
+
+static void
+drop_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    ctx->inst->stats.secondary_dropped++;
+    dp_packet_delete(packet);
+}
+
+static void
+log_malformed(const struct colo_instance *inst, const char *side,
+              enum colo_packet_error error)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+    VLOG_DBG_RL(&rl, "instance %"PRIu32": %s frame %s", inst->id, side,
+                colo_packet_error_to_string(error));
+}
+
+static struct colo_conn *
+find_conn(const struct colo_instance *inst, const struct colo_packet *view,
+          uint32_t hash)
+    OVS_REQUIRES(inst->mutex)
+{
+    struct colo_conn *conn;
+
+    HMAP_FOR_EACH_WITH_HASH (conn, node, hash, &inst->conns) {
+        if (colo_packet_key_equals(&conn->key, &view->key)) {
+            return conn;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the connection of 'view', creating it if the instance may have
+ * one more; NULL otherwise, after asking for a checkpoint. */
+static struct colo_conn *
+get_conn(struct compare_ctx *ctx, const struct colo_packet *view)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_instance *inst = ctx->inst;
+    uint32_t hash = colo_packet_key_hash(&view->key);
+    struct colo_conn *conn = find_conn(inst, view, hash);
+
+    if (!conn) {
+        if (hmap_count(&inst->conns) >= inst->options.max_conns) {
+            colo_instance_request(inst, COLO_REASON_CONN_LIMIT, &view->key);
+            return NULL;
+        }
+        conn = colo_conn_create(&view->key, view->kind);
+        hmap_insert(&inst->conns, &conn->node, hash);
+    }
+    conn->used = ctx->now;
+    return conn;
+}
+
+/* Learns conntrack's view of 'conn' from a primary packet that went through
+ * ct().  Only TCP, UDP and SCTP: conntrack's tuple for ICMP includes an id
+ * that the packet's metadata does not carry. */
+static void
+note_conntrack(struct colo_conn *conn, const struct dp_packet *packet,
+               const void *owner)
+{
+    const struct pkt_metadata *md = &packet->md;
+    struct ct_dpif_tuple *t = &conn->ct_tuple;
+    uint8_t proto;
+
+    if (conn->ct_known || !(md->ct_state & CS_TRACKED)) {
+        return;
+    }
+
+    memset(t, 0, sizeof *t);
+    if (md->ct_orig_tuple_ipv6) {
+        t->l3_type = AF_INET6;
+        memcpy(&t->src.in6, &md->ct_orig_tuple.ipv6.ipv6_src,
+               sizeof t->src.in6);
+        memcpy(&t->dst.in6, &md->ct_orig_tuple.ipv6.ipv6_dst,
+               sizeof t->dst.in6);
+        t->src_port = md->ct_orig_tuple.ipv6.src_port;
+        t->dst_port = md->ct_orig_tuple.ipv6.dst_port;
+        proto = md->ct_orig_tuple.ipv6.ipv6_proto;
+    } else {
+        t->l3_type = AF_INET;
+        t->src.ip = md->ct_orig_tuple.ipv4.ipv4_src;
+        t->dst.ip = md->ct_orig_tuple.ipv4.ipv4_dst;
+        t->src_port = md->ct_orig_tuple.ipv4.src_port;
+        t->dst_port = md->ct_orig_tuple.ipv4.dst_port;
+        proto = md->ct_orig_tuple.ipv4.ipv4_proto;
+    }
+    if (proto == IPPROTO_TCP || proto == IPPROTO_UDP
+        || proto == IPPROTO_SCTP) {
+        t->ip_proto = proto;
+        conn->ct_known = true;
+        conn->ct_zone = md->ct_zone;
+        conn->owner = owner;
+    }
+}
+
+/* After 'conn' changed: asks for a checkpoint if it diverged, and takes the
+ * primary packets that may now leave.  'held_before' is how many packets
+ * 'conn' held before the change. */
+static void
+conn_changed(struct compare_ctx *ctx, struct colo_conn *conn,
+             size_t held_before, enum colo_reason reason)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_instance *inst = ctx->inst;
+    size_t n_taken;
+
+    if (reason != COLO_REASON_NONE) {
+        colo_instance_request(inst, reason, &conn->key);
+    }
+
+    n_taken = conn->n_primary;
+    colo_conn_take_releasable(conn, &ctx->release_now);
+    n_taken -= conn->n_primary;
+    inst->stats.compared += n_taken;
+    COVERAGE_ADD(colo_compared, n_taken);
+
+    inst->n_held += conn->n_primary + conn->n_secondary;
+    inst->n_held -= held_before;
+}
+
+/* Whether 'conn' and the instance have room for one more packet on the
+ * side whose queue holds 'queued'; if not, asks for a checkpoint. */
+static bool
+has_room(struct compare_ctx *ctx, const struct colo_conn *conn,
+         size_t queued)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_instance *inst = ctx->inst;
+
+    if (queued >= inst->options.max_queue_size) {
+        colo_instance_request(inst, COLO_REASON_QUEUE_FULL, &conn->key);
+        return false;
+    } else if (inst->n_held >= inst->options.max_held) {
+        colo_instance_request(inst, COLO_REASON_HELD_LIMIT, &conn->key);
+        return false;
+    }
+    return true;
+}
+
+static void
+compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_instance *inst = ctx->inst;
+    enum colo_packet_error error;
+    struct colo_packet view;
+    struct colo_conn *conn;
+
+    error = colo_packet_parse(packet, &view);
+    if (inst->state == COLO_STATE_FAILED_OVER) {
+        release_uncompared(ctx, packet, &view);
+    } else if (error) {
+        inst->stats.malformed++;
+        COVERAGE_INC(colo_malformed);
+        log_malformed(inst, "primary", error);
+        release_uncompared(ctx, packet, &view);
+    } else if (!(conn = get_conn(ctx, &view))) {
+        release_uncompared(ctx, packet, &view);
+    } else if (!has_room(ctx, conn, conn->n_primary)) {
+        drop_primary(ctx, packet);
+    } else {
+        size_t held_before = conn->n_primary + conn->n_secondary;
+        struct colo_held *held = held_create(ctx, packet, &view);
+        enum colo_reason reason;
+
+        note_conntrack(conn, held->packet, ctx->dp->owner);
+        reason = colo_conn_add_primary(conn, held, &ctx->dropped);
+        conn_changed(ctx, conn, held_before, reason);
+    }
+}
+
+static void
+compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    struct colo_instance *inst = ctx->inst;
+    enum colo_packet_error error;
+    struct colo_packet view;
+    struct colo_conn *conn;
+
+    error = colo_packet_parse(packet, &view);
+    if (inst->state == COLO_STATE_FAILED_OVER) {
+        drop_secondary(ctx, packet);
+    } else if (error) {
+        inst->stats.malformed++;
+        COVERAGE_INC(colo_malformed);
+        log_malformed(inst, "secondary", error);
+        drop_secondary(ctx, packet);
+    } else if (!(conn = get_conn(ctx, &view))
+               || !has_room(ctx, conn, conn->n_secondary)) {
+        drop_secondary(ctx, packet);
+    } else {
+        size_t held_before = conn->n_primary + conn->n_secondary;
+        struct colo_held *held = held_create(ctx, packet, &view);
+        enum colo_reason reason;
+
+        reason = colo_conn_add_secondary(conn, held, &ctx->dropped);
+        conn_changed(ctx, conn, held_before, reason);
+    }
+}
+
+/* Whether the packets in 'list' may leave through 'dp' now: not if others
+ * of the instance wait for colo_run(), which they must not overtake, nor if
+ * they came through another datapath. */
+static bool
+may_release_now(const struct colo_instance *inst,
+                const struct colo_datapath *dp, const struct ovs_list *list)
+    OVS_REQUIRES(inst->mutex)
+{
+    const struct colo_held *held;
+
+    if (inst->n_deferred) {
+        return false;
+    }
+    LIST_FOR_EACH (held, node, list) {
+        if (held->release->owner != dp->owner) {
+            return false;
+        }
+    }
+    return true;
+}
 
 void
-colo_compare_input(const struct colo_odp_action *action,
+colo_compare_input(const struct colo_datapath *dp,
+                   const struct colo_odp_action *action,
                    struct dp_packet_batch *batch, bool should_steal)
 {
-    COVERAGE_ADD(colo_compare_unimplemented, dp_packet_batch_size(batch));
-    VLOG_WARN_ONCE("colo_redirect(id=%"PRIu32",%s): not implemented yet, "
-                   "packets are not compared", action->id,
-                   colo_mode_to_string(action->mode));
-    dp_packet_delete_batch(batch, should_steal);
+    struct colo_instance *inst = colo_instance_get(action->id);
+    struct dp_packet_batch copy;
+    struct dp_packet *packet;
+    struct compare_ctx ctx;
+
+    if (!should_steal) {
+        /* The datapath goes on with the originals; compare a copy. */
+        dp_packet_batch_clone(&copy, batch);
+        dp_packet_batch_reset_cutlen(batch);
+        batch = &copy;
+    }
+    dp_packet_batch_apply_cutlen(batch);
+
+    ctx.inst = inst;
+    ctx.dp = dp;
+    ctx.now = time_msec();
+    ctx.release = NULL;
+    ovs_list_init(&ctx.release_now);
+    ovs_list_init(&ctx.dropped);
+
+    ovs_mutex_lock(&inst->mutex);
+    if (action->mode == COLO_PRIMARY) {
+        ctx.release = colo_release_use(&inst->releases, dp->owner,
+                                       action->actions, action->actions_len);
+        DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+            compare_primary(&ctx, packet);
+        }
+        colo_release_unuse(ctx.release);
+    } else {
+        DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+            compare_secondary(&ctx, packet);
+        }
+    }
+    dp_packet_batch_init(batch);
+
+    size_t n_release = ovs_list_size(&ctx.release_now);
+    inst->stats.released += n_release;
+    inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
+    COVERAGE_ADD(colo_released, n_release);
+    if (!may_release_now(inst, dp, &ctx.release_now)) {
+        colo_instance_defer(inst, &ctx.release_now);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+
+    colo_held_free_list(&ctx.dropped);
+    colo_release_execute(dp, &ctx.release_now);
+}
+
+/* The non-PMD context. */
+
+static uint64_t colo_run_seqno;
+static long long int colo_next_scan = LLONG_MAX;
+
+/* A connection that may be forgotten, if conntrack agrees. */
+struct expiry {
+    struct colo_packet_key key;
+    struct ct_dpif_tuple tuple;
+    uint16_t zone;
+};
+
+/* Asks for a checkpoint for each connection whose oldest held packet waited
+ * compare_timeout, and collects in 'expiries' the connections that hold
+ * nothing and might be over.  Returns the number collected. */
+static size_t
+scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
+           long long int now, struct expiry **expiries)
+    OVS_REQUIRES(inst->mutex)
+{
+    long long int deadline = now - inst->options.compare_timeout;
+    struct colo_conn *conn;
+    size_t n = 0;
+
+    *expiries = xmalloc(hmap_count(&inst->conns) * sizeof **expiries + 1);
+    HMAP_FOR_EACH_SAFE (conn, node, &inst->conns) {
+        const struct colo_held *p = (conn->n_primary
+            ? CONTAINER_OF(ovs_list_front(&conn->primary),
+                           struct colo_held, node) : NULL);
+        const struct colo_held *s = (conn->n_secondary
+            ? CONTAINER_OF(ovs_list_front(&conn->secondary),
+                           struct colo_held, node) : NULL);
+
+        if (((p && p->arrival <= deadline) || (s && s->arrival <= deadline))
+            && !conn->diverged) {
+            conn->diverged = true;
+            colo_instance_request(inst, COLO_REASON_TIMEOUT, &conn->key);
+        } else if (!colo_conn_is_empty(conn)) {
+            continue;
+        } else if (conn->ct_known && conn->owner == dp->owner) {
+            struct expiry *e = &(*expiries)[n++];
+
+            e->key = conn->key;
+            e->tuple = conn->ct_tuple;
+            e->zone = conn->ct_zone;
+        } else if (!conn->ct_known
+                   && now - conn->used >= COLO_UNTRACKED_IDLE_MS) {
+            hmap_remove(&inst->conns, &conn->node);
+            colo_conn_destroy(conn);
+            COVERAGE_INC(colo_conn_expired);
+        }
+    }
+    return n;
+}
+
+/* Forgets the connections in 'expiries' that conntrack no longer has and
+ * that still hold nothing. */
+static void
+expire_conns(struct colo_instance *inst, const struct colo_datapath *dp,
+             struct expiry *expiries, size_t n)
+{
+    size_t n_dead = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!conntrack_tuple_is_live(dp->conntrack, &expiries[i].tuple,
+                                     expiries[i].zone)) {
+            expiries[n_dead++] = expiries[i];
+        }
+    }
+    if (!n_dead) {
+        return;
+    }
+
+    ovs_mutex_lock(&inst->mutex);
+    for (size_t i = 0; i < n_dead; i++) {
+        struct colo_packet view = { .key = expiries[i].key };
+        struct colo_conn *conn;
+
+        conn = find_conn(inst, &view, colo_packet_key_hash(&view.key));
+        if (conn && colo_conn_is_empty(conn)) {
+            hmap_remove(&inst->conns, &conn->node);
+            colo_conn_destroy(conn);
+            COVERAGE_INC(colo_conn_expired);
+        }
+    }
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+static void
+scan_instance(struct colo_instance *inst, const struct colo_datapath *dp,
+              long long int now)
+{
+    struct expiry *expiries = NULL;
+    size_t n = 0;
+
+    ovs_mutex_lock(&inst->mutex);
+    if (inst->next_scan == LLONG_MAX) {
+        inst->next_scan = now + inst->options.expired_scan_cycle;
+    } else if (now >= inst->next_scan) {
+        n = scan_conns(inst, dp, now, &expiries);
+        colo_release_set_sweep(&inst->releases);
+        inst->next_scan = now + inst->options.expired_scan_cycle;
+    }
+    colo_next_scan = MIN(colo_next_scan, inst->next_scan);
+    ovs_mutex_unlock(&inst->mutex);
+
+    if (n) {
+        expire_conns(inst, dp, expiries, n);
+    }
+    free(expiries);
+}
+
+/* Releases, through 'dp', the instance's packets that wait for the non-PMD
+ * context.  They stay counted in 'n_deferred' until they have left, so that
+ * no packet released meanwhile overtakes them. */
+static size_t
+drain_deferred(struct colo_instance *inst, const struct colo_datapath *dp)
+{
+    size_t n_total = 0;
+
+    for (;;) {
+        struct ovs_list mine = OVS_LIST_INITIALIZER(&mine);
+        struct colo_held *held;
+        size_t n;
+
+        ovs_mutex_lock(&inst->mutex);
+        LIST_FOR_EACH_SAFE (held, node, &inst->deferred) {
+            if (held->release->owner == dp->owner) {
+                ovs_list_remove(&held->node);
+                ovs_list_push_back(&mine, &held->node);
+            }
+        }
+        ovs_mutex_unlock(&inst->mutex);
+
+        if (ovs_list_is_empty(&mine)) {
+            return n_total;
+        }
+        n = colo_release_execute(dp, &mine);
+        n_total += n;
+
+        ovs_mutex_lock(&inst->mutex);
+        inst->n_deferred -= n;
+        ovs_mutex_unlock(&inst->mutex);
+    }
+}
+
+/* Called by the datapath's non-PMD context.  Returns true if it released
+ * packets, which the caller then flushes. */
+bool
+colo_run(const struct colo_datapath *dp)
+{
+    struct colo_instance **instances;
+    long long int now = time_msec();
+    size_t n_released = 0;
+    size_t n;
+
+    colo_run_seqno = seq_read(colo_deferred_seq);
+    colo_next_scan = LLONG_MAX;
+    instances = colo_instances_get_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        scan_instance(instances[i], dp, now);
+        n_released += drain_deferred(instances[i], dp);
+    }
+    free(instances);
+    return n_released > 0;
+}
+
+void
+colo_wait(void)
+{
+    seq_wait(colo_deferred_seq, colo_run_seqno);
+    if (colo_next_scan != LLONG_MAX) {
+        poll_timer_wait_until(colo_next_scan);
+    }
 }

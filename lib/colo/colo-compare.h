@@ -19,14 +19,16 @@
 
 /* The compare engine (QEMU's colo-compare): PVM packets held until the SVM
  * has sent the same bytes, released in order, checkpoint requests on
- * divergence. */
+ * divergence.  colo_run() and colo_wait() (colo.h) are its non-PMD part. */
 
 #include <stdbool.h>
 
+struct colo_datapath;
 struct colo_odp_action;
 struct dp_packet_batch;
 
-void colo_compare_input(const struct colo_odp_action *,
+void colo_compare_input(const struct colo_datapath *,
+                        const struct colo_odp_action *,
                         struct dp_packet_batch *, bool should_steal);
 
 #endif /* colo/colo-compare.h */

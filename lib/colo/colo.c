@@ -22,11 +22,15 @@
 
 #include <string.h>
 #include "colo/colo-compare.h"
+#include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
 #include "colo/colo-rewrite.h"
+#include "colo/colo-unixctl.h"
 #include "coverage.h"
 #include "dp-packet.h"
 #include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "seq.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(colo);
@@ -60,16 +64,54 @@ colo_mode_from_string(const char *s, enum colo_mode *mode)
     return false;
 }
 
+static const char *const colo_reason_names[COLO_N_REASONS] = {
+    [COLO_REASON_NONE] = "none",
+    [COLO_REASON_PAYLOAD] = "payload",
+    [COLO_REASON_LENGTH] = "length",
+    [COLO_REASON_TCP_FLAGS] = "tcp_flags",
+    [COLO_REASON_TIMEOUT] = "timeout",
+    [COLO_REASON_QUEUE_FULL] = "queue_full",
+    [COLO_REASON_HELD_LIMIT] = "held_limit",
+    [COLO_REASON_CONN_LIMIT] = "conn_limit",
+};
+
+const char *
+colo_reason_to_string(enum colo_reason reason)
+{
+    return reason < COLO_N_REASONS ? colo_reason_names[reason] : "<unknown>";
+}
+
+/* Called once by the datapath, on the main thread, before any COLO action
+ * runs. */
+void
+colo_init(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+
+    if (ovsthread_once_start(&once)) {
+        colo_deferred_seq = seq_create();
+        colo_unixctl_register();
+        ovsthread_once_done(&once);
+    }
+}
+
 /* Runs the mirror's actions on a copy of 'batch'; the originals go on with
- * the flow's next actions. */
+ * the flow's next actions.  A failed-over instance mirrors nothing. */
 static void
 colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
             const struct colo_odp_action *action, bool should_steal)
 {
+    const struct colo_instance *inst = colo_instance_find(action->id);
     size_t n = dp_packet_batch_size(batch);
 
+    if (inst && colo_instance_is_failed_over(inst)) {
+        dp_packet_delete_batch(batch, should_steal);
+        return;
+    }
+
     if (should_steal) {
-        dp->execute(dp->aux, batch, action->actions, action->actions_len);
+        dp->execute(dp->aux, batch, NULL, action->actions,
+                    action->actions_len);
     } else {
         struct dp_packet_batch copy;
 
@@ -77,7 +119,8 @@ colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
          * would to an output action's; the originals go on whole. */
         dp_packet_batch_clone(&copy, batch);
         dp_packet_batch_reset_cutlen(batch);
-        dp->execute(dp->aux, &copy, action->actions, action->actions_len);
+        dp->execute(dp->aux, &copy, NULL, action->actions,
+                    action->actions_len);
     }
     COVERAGE_ADD(colo_mirrored, n);
 }
@@ -104,7 +147,7 @@ colo_execute(const struct colo_datapath *dp, struct dp_packet_batch *batch,
         break;
     case COLO_PRIMARY:
     case COLO_SECONDARY:
-        colo_compare_input(&action, batch, should_steal);
+        colo_compare_input(dp, &action, batch, should_steal);
         break;
     case COLO_TO_GUEST:
     case COLO_FROM_GUEST:

@@ -30,7 +30,9 @@
 #include <stdint.h>
 #include "openvswitch/types.h"
 
+struct conntrack;
 struct dp_packet_batch;
+struct flow;
 struct nlattr;
 
 /* What a COLO action does.  The values are part of the OpenFlow wire format
@@ -52,17 +54,47 @@ enum colo_mode {
 const char *colo_mode_to_string(enum colo_mode);
 bool colo_mode_from_string(const char *, enum colo_mode *);
 
-/* What the executing datapath thread lends COLO for one batch. */
+/* Why the compare asks the COLO frame for a checkpoint. */
+enum colo_reason {
+    COLO_REASON_NONE,
+    COLO_REASON_PAYLOAD,        /* Different bytes. */
+    COLO_REASON_LENGTH,         /* A packet of a different length. */
+    COLO_REASON_TCP_FLAGS,      /* SYN, FIN or RST at different places. */
+    COLO_REASON_TIMEOUT,        /* A packet waited compare_timeout. */
+    COLO_REASON_QUEUE_FULL,     /* A connection held max_queue_size. */
+    COLO_REASON_HELD_LIMIT,     /* The instance held max_held packets. */
+    COLO_REASON_CONN_LIMIT,     /* The instance had max_conns
+                                 * connections. */
+};
+#define COLO_N_REASONS (COLO_REASON_CONN_LIMIT + 1)
+
+const char *colo_reason_to_string(enum colo_reason);
+
+/* What a datapath lends COLO: the executing thread's context for one batch,
+ * or the non-PMD context for colo_run(). */
 struct colo_datapath {
     void *aux;                  /* The executing thread's context. */
+    const void *owner;          /* The datapath: held packets are released
+                                 * only through the datapath they came
+                                 * from. */
+    struct conntrack *conntrack;        /* The datapath's conntrack. */
 
     /* Runs the datapath actions 'actions' on 'batch' in the executing
-     * thread; takes ownership of the packets. */
+     * thread; takes ownership of the packets.  'flow' describes the
+     * packets, or is NULL for the flow being executed. */
     void (*execute)(void *aux, struct dp_packet_batch *batch,
+                    const struct flow *flow,
                     const struct nlattr *actions, size_t actions_len);
 };
 
+void colo_init(void);
 void colo_execute(const struct colo_datapath *, struct dp_packet_batch *,
                   const struct nlattr *colo_action, bool should_steal);
+
+/* The datapath's non-PMD context calls these from its run and wait
+ * functions: packets released by timers, checkpoint-done and failover
+ * leave here. */
+bool colo_run(const struct colo_datapath *);
+void colo_wait(void);
 
 #endif /* colo/colo.h */

@@ -1,0 +1,508 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* One compared connection (colo-conn.h): the TCP byte-stream comparison and
+ * the packet-by-packet comparison of every other stream. */
+
+#include <config.h>
+#include "colo/colo-conn.h"
+
+#include <string.h>
+#include "dp-packet.h"
+#include "packets.h"
+#include "util.h"
+
+/* TCP sequence number comparisons, modulo 2**32. */
+static bool
+seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t) (a - b) < 0;
+}
+
+static bool
+seq_le(uint32_t a, uint32_t b)
+{
+    return (int32_t) (a - b) <= 0;
+}
+
+static bool
+has_flag(const struct colo_held *h, uint16_t flag)
+{
+    return (h->view.tcp_flags & flag) != 0;
+}
+
+/* Where a segment's payload starts and ends, and where the sequence space
+ * it takes (SYN and FIN count one each) ends. */
+static uint32_t
+data_start(const struct colo_held *h)
+{
+    return h->view.seq + has_flag(h, TCP_SYN);
+}
+
+static uint32_t
+data_end(const struct colo_held *h)
+{
+    return data_start(h) + h->view.payload_len;
+}
+
+static uint32_t
+segment_end(const struct colo_held *h)
+{
+    return data_end(h) + has_flag(h, TCP_FIN);
+}
+
+static const uint8_t *
+payload(const struct colo_held *h)
+{
+    return (const uint8_t *) dp_packet_data(h->packet) + h->view.payload_ofs;
+}
+
+struct colo_conn *
+colo_conn_create(const struct colo_packet_key *key,
+                 enum colo_packet_kind kind)
+{
+    struct colo_conn *conn = xzalloc(sizeof *conn);
+
+    conn->key = *key;
+    conn->kind = kind;
+    ovs_list_init(&conn->primary);
+    ovs_list_init(&conn->secondary);
+    return conn;
+}
+
+/* Frees 'conn', which must hold no packet. */
+void
+colo_conn_destroy(struct colo_conn *conn)
+{
+    if (conn) {
+        ovs_assert(colo_conn_is_empty(conn));
+        free(conn);
+    }
+}
+
+bool
+colo_conn_is_empty(const struct colo_conn *conn)
+{
+    return !conn->n_primary && !conn->n_secondary;
+}
+
+static void
+push_primary(struct colo_conn *conn, struct colo_held *held)
+{
+    ovs_list_push_back(&conn->primary, &held->node);
+    conn->n_primary++;
+}
+
+static struct colo_held *
+pop_primary(struct colo_conn *conn)
+{
+    conn->n_primary--;
+    return CONTAINER_OF(ovs_list_pop_front(&conn->primary),
+                        struct colo_held, node);
+}
+
+static void
+remove_secondary(struct colo_conn *conn, struct colo_held *held,
+                 struct ovs_list *dropped)
+{
+    ovs_list_remove(&held->node);
+    conn->n_secondary--;
+    ovs_list_push_back(dropped, &held->node);
+}
+
+/* Inserts 'held' among the secondary's segments in sequence order.  They
+ * mostly come in order, so the search starts from the back. */
+static void
+insert_secondary_in_order(struct colo_conn *conn, struct colo_held *held)
+{
+    struct ovs_list *pos = &conn->secondary;
+
+    while (pos->prev != &conn->secondary) {
+        struct colo_held *prev = CONTAINER_OF(pos->prev, struct colo_held,
+                                              node);
+
+        if (seq_le(prev->view.seq, held->view.seq)) {
+            break;
+        }
+        pos = pos->prev;
+    }
+    ovs_list_insert(pos, &held->node);
+    conn->n_secondary++;
+}
+
+/* TCP. */
+
+static void
+tcp_note_primary(struct colo_tcp *tcp, const struct colo_held *h)
+{
+    if (!tcp->p_seen || seq_lt(tcp->p_end, segment_end(h))) {
+        tcp->p_seen = true;
+        tcp->p_end = segment_end(h);
+    }
+    if (has_flag(h, TCP_ACK)
+        && (!tcp->p_ack_valid || seq_lt(tcp->p_ack, h->view.ack))) {
+        tcp->p_ack_valid = true;
+        tcp->p_ack = h->view.ack;
+    }
+}
+
+static struct colo_held *
+first_syn(const struct ovs_list *queue)
+{
+    struct colo_held *h;
+
+    LIST_FOR_EACH (h, node, queue) {
+        if (has_flag(h, TCP_SYN)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* Matches the handshake: the primary's SYN (or SYN-ACK) against the
+ * secondary's, whose sequence number the rewriter cannot have shifted yet,
+ * so the two are matched by their flags and payload. */
+static enum colo_reason
+tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    const uint16_t flags = TCP_SYN | TCP_ACK | TCP_FIN | TCP_RST;
+    struct colo_held *p = first_syn(&conn->primary);
+    struct colo_held *s = first_syn(&conn->secondary);
+
+    if (!p || !s) {
+        return COLO_REASON_NONE;
+    } else if ((p->view.tcp_flags & flags) != (s->view.tcp_flags & flags)) {
+        return COLO_REASON_TCP_FLAGS;
+    } else if (p->view.payload_len != s->view.payload_len
+               || memcmp(payload(p), payload(s), p->view.payload_len)) {
+        return COLO_REASON_PAYLOAD;
+    }
+
+    remove_secondary(conn, s, dropped);
+    conn->tcp.syn_pending = false;
+    conn->tcp.synced = true;
+    conn->tcp.next = segment_end(p);
+    return COLO_REASON_NONE;
+}
+
+/* Returns the secondary's segment that holds sequence number 'next', after
+ * dropping those that lie wholly before it (compared already, or
+ * retransmitted). */
+static struct colo_held *
+tcp_secondary_at(struct colo_conn *conn, uint32_t next,
+                 struct ovs_list *dropped)
+{
+    struct colo_held *s;
+
+    LIST_FOR_EACH_SAFE (s, node, &conn->secondary) {
+        if (has_flag(s, TCP_SYN) || seq_le(segment_end(s), next)) {
+            remove_secondary(conn, s, dropped);
+        } else {
+            return seq_le(s->view.seq, next) ? s : NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the primary's held segment that holds sequence number 'next'. */
+static struct colo_held *
+tcp_primary_at(const struct colo_conn *conn, uint32_t next)
+{
+    struct colo_held *p;
+
+    LIST_FOR_EACH (p, node, &conn->primary) {
+        if (!has_flag(p, TCP_SYN | TCP_RST)
+            && seq_le(p->view.seq, next) && seq_lt(next, segment_end(p))) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Compares the two streams from the first unmatched position for as long as
+ * both sides have bytes there.  A FIN is a position of its own: both sides
+ * must put it at the same place. */
+static enum colo_reason
+tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    struct colo_tcp *tcp = &conn->tcp;
+
+    if (!tcp->synced || tcp->syn_pending) {
+        return COLO_REASON_NONE;
+    }
+
+    for (;;) {
+        struct colo_held *s = tcp_secondary_at(conn, tcp->next, dropped);
+        struct colo_held *p = s ? tcp_primary_at(conn, tcp->next) : NULL;
+
+        if (!p) {
+            break;
+        }
+
+        bool p_data = seq_lt(tcp->next, data_end(p));
+        bool s_data = seq_lt(tcp->next, data_end(s));
+        if (p_data && s_data) {
+            uint32_t n = MIN(data_end(p) - tcp->next,
+                             data_end(s) - tcp->next);
+
+            if (memcmp(payload(p) + (tcp->next - data_start(p)),
+                       payload(s) + (tcp->next - data_start(s)), n)) {
+                return COLO_REASON_PAYLOAD;
+            }
+            tcp->next += n;
+        } else if (!p_data && !s_data) {
+            tcp->next++;        /* Both FIN here. */
+        } else {
+            return COLO_REASON_TCP_FLAGS;
+        }
+    }
+
+    if (tcp->s_rst) {
+        struct colo_held *p;
+
+        LIST_FOR_EACH (p, node, &conn->primary) {
+            if (has_flag(p, TCP_RST) && p->view.seq != tcp->s_rst_seq) {
+                return COLO_REASON_TCP_FLAGS;
+            }
+        }
+    }
+    return COLO_REASON_NONE;
+}
+
+static enum colo_reason
+tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
+                struct ovs_list *dropped)
+{
+    struct colo_tcp *tcp = &conn->tcp;
+
+    push_primary(conn, held);
+    if (has_flag(held, TCP_RST) && !tcp->synced
+        && first_syn(&conn->secondary)) {
+        return COLO_REASON_TCP_FLAGS;         /* A RST against a SYN. */
+    } else if (has_flag(held, TCP_SYN)) {
+        if (!tcp->synced || !seq_le(segment_end(held), tcp->next)) {
+            /* A handshake, not the retransmission of one that matched. */
+            tcp->synced = false;
+            tcp->syn_pending = true;
+        }
+    } else if (!tcp->synced && !tcp->syn_pending) {
+        /* A connection whose handshake was not seen: the first primary
+         * segment sets the position. */
+        tcp->synced = true;
+        tcp->next = held->view.seq;
+    }
+    tcp_note_primary(tcp, held);
+
+    enum colo_reason reason = tcp_match_syn(conn, dropped);
+    return reason ? reason : tcp_advance(conn, dropped);
+}
+
+static enum colo_reason
+tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
+                  struct ovs_list *dropped)
+{
+    struct colo_tcp *tcp = &conn->tcp;
+
+    if (has_flag(held, TCP_ACK)
+        && (!tcp->s_ack_valid || seq_lt(tcp->s_ack, held->view.ack))) {
+        tcp->s_ack_valid = true;
+        tcp->s_ack = held->view.ack;
+    }
+
+    if (has_flag(held, TCP_RST)) {
+        tcp->s_rst = true;
+        tcp->s_rst_seq = held->view.seq;
+        ovs_list_push_back(dropped, &held->node);
+        if (tcp->syn_pending) {
+            return COLO_REASON_TCP_FLAGS;     /* A RST against a SYN. */
+        }
+    } else if (has_flag(held, TCP_SYN)
+               ? tcp->synced && !tcp->syn_pending
+               : !held->view.payload_len && !has_flag(held, TCP_FIN)) {
+        /* A matched SYN again, or a pure ACK: its ack is all it brings. */
+        ovs_list_push_back(dropped, &held->node);
+    } else if (tcp->synced && !tcp->syn_pending
+               && seq_le(segment_end(held), tcp->next)) {
+        /* Compared already: a retransmission. */
+        ovs_list_push_back(dropped, &held->node);
+    } else {
+        insert_secondary_in_order(conn, held);
+    }
+
+    enum colo_reason reason = tcp_match_syn(conn, dropped);
+    return reason ? reason : tcp_advance(conn, dropped);
+}
+
+/* A primary segment may leave when everything it carries matched, and when
+ * its ack does not cover client bytes that the secondary has not
+ * acknowledged: otherwise a failover could lose data the client believes
+ * delivered. */
+static bool
+tcp_can_release(const struct colo_tcp *tcp, const struct colo_held *h)
+{
+    if (!tcp->synced || tcp->syn_pending) {
+        return false;
+    }
+    if (has_flag(h, TCP_RST)) {
+        if (!tcp->s_rst || tcp->s_rst_seq != h->view.seq) {
+            return false;
+        }
+    } else if (seq_lt(tcp->next, segment_end(h))) {
+        return false;
+    }
+    return !has_flag(h, TCP_ACK)
+           || (tcp->s_ack_valid && seq_le(h->view.ack, tcp->s_ack));
+}
+
+/* After a checkpoint the secondary is a copy of the primary: it has sent
+ * and acknowledged what the primary had. */
+static void
+tcp_restart(struct colo_tcp *tcp)
+{
+    tcp->synced = tcp->p_seen;
+    tcp->syn_pending = false;
+    tcp->next = tcp->p_end;
+    tcp->s_ack_valid = tcp->p_ack_valid;
+    tcp->s_ack = tcp->p_ack;
+    tcp->s_rst = false;
+}
+
+/* Datagrams and non-IP frames. */
+
+static enum colo_reason
+datagram_match(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    struct colo_held *p;
+
+    LIST_FOR_EACH (p, node, &conn->primary) {
+        if (p->matched) {
+            continue;
+        } else if (ovs_list_is_empty(&conn->secondary)) {
+            break;
+        }
+
+        struct colo_held *s = CONTAINER_OF(ovs_list_front(&conn->secondary),
+                                           struct colo_held, node);
+        switch (colo_packet_compare(p->packet, &p->view,
+                                    s->packet, &s->view)) {
+        case COLO_PACKET_SAME:
+            break;
+        case COLO_PACKET_DIFF_LENGTH:
+            return COLO_REASON_LENGTH;
+        case COLO_PACKET_DIFF_CONTENT:
+            return COLO_REASON_PAYLOAD;
+        }
+        p->matched = true;
+        remove_secondary(conn, s, dropped);
+    }
+    return COLO_REASON_NONE;
+}
+
+/* If 'reason' says the two sides diverged, stops comparing 'conn' until the
+ * next checkpoint, which restarts from the primary's position: the
+ * secondary's packets are of no more use. */
+static enum colo_reason
+diverge_if(struct colo_conn *conn, enum colo_reason reason,
+           struct ovs_list *dropped)
+{
+    if (reason != COLO_REASON_NONE) {
+        conn->diverged = true;
+        ovs_list_push_back_all(dropped, &conn->secondary);
+        conn->n_secondary = 0;
+    }
+    return reason;
+}
+
+/* Adds a primary packet to 'conn', which takes it, and compares what can be
+ * compared.  Returns the divergence found, if any; the connection then
+ * holds its primary packets until colo_conn_flush(). */
+enum colo_reason
+colo_conn_add_primary(struct colo_conn *conn, struct colo_held *held,
+                      struct ovs_list *dropped)
+{
+    enum colo_reason reason;
+
+    if (conn->diverged) {
+        push_primary(conn, held);
+        return COLO_REASON_NONE;
+    } else if (conn->kind == COLO_PACKET_TCP) {
+        reason = tcp_add_primary(conn, held, dropped);
+    } else {
+        push_primary(conn, held);
+        reason = datagram_match(conn, dropped);
+    }
+    return diverge_if(conn, reason, dropped);
+}
+
+/* Adds a secondary packet to 'conn', which keeps it until it has compared
+ * it, or moves it to 'dropped'. */
+enum colo_reason
+colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
+                        struct ovs_list *dropped)
+{
+    enum colo_reason reason;
+
+    if (conn->diverged) {
+        ovs_list_push_back(dropped, &held->node);
+        return COLO_REASON_NONE;
+    } else if (conn->kind == COLO_PACKET_TCP) {
+        reason = tcp_add_secondary(conn, held, dropped);
+    } else {
+        ovs_list_push_back(&conn->secondary, &held->node);
+        conn->n_secondary++;
+        reason = datagram_match(conn, dropped);
+    }
+    return diverge_if(conn, reason, dropped);
+}
+
+static bool
+can_release(const struct colo_conn *conn, const struct colo_held *held)
+{
+    return (conn->kind == COLO_PACKET_TCP
+            ? tcp_can_release(&conn->tcp, held)
+            : held->matched);
+}
+
+/* Moves to 'out' the primary packets that may leave, oldest first, up to
+ * the first that may not: a connection's packets leave in the order they
+ * came. */
+void
+colo_conn_take_releasable(struct colo_conn *conn, struct ovs_list *out)
+{
+    while (!conn->diverged && conn->n_primary) {
+        struct colo_held *head = CONTAINER_OF(ovs_list_front(&conn->primary),
+                                              struct colo_held, node);
+        if (!can_release(conn, head)) {
+            break;
+        }
+        ovs_list_push_back(out, &pop_primary(conn)->node);
+    }
+}
+
+/* A checkpoint: moves every held primary packet to 'release', in order,
+ * every secondary one to 'dropped', and starts comparing afresh. */
+void
+colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
+                struct ovs_list *dropped)
+{
+    while (conn->n_primary) {
+        ovs_list_push_back(release, &pop_primary(conn)->node);
+    }
+    ovs_list_push_back_all(dropped, &conn->secondary);
+    conn->n_secondary = 0;
+    conn->diverged = false;
+    tcp_restart(&conn->tcp);
+}

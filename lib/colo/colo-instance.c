@@ -1,0 +1,403 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* COLO instances (colo-instance.h): options, protection state, checkpoint
+ * requests, counters, and the checkpoint-done and failover commands. */
+
+#include <config.h>
+#include "colo/colo-instance.h"
+
+#include <stdlib.h>
+#include "colo/colo-conn.h"
+#include "coverage.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "seq.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(colo_instance);
+
+COVERAGE_DEFINE(colo_checkpoint_request);
+COVERAGE_DEFINE(colo_checkpoint_coalesced);
+
+static struct cmap colo_instances = CMAP_INITIALIZER;
+static struct ovs_mutex colo_instances_mutex = OVS_MUTEX_INITIALIZER;
+
+struct seq *colo_deferred_seq;
+
+/* An option: its name, its bounds, and where it lives. */
+struct colo_option {
+    const char *name;
+    unsigned int min;
+    unsigned int max;
+    size_t offset;              /* In struct colo_options. */
+};
+
+#define COLO_OPTION(NAME, MIN, MAX) \
+    { #NAME, MIN, MAX, offsetof(struct colo_options, NAME) }
+static const struct colo_option colo_option_table[] = {
+    COLO_OPTION(compare_timeout, 1, 3600 * 1000),
+    COLO_OPTION(expired_scan_cycle, 1, 3600 * 1000),
+    COLO_OPTION(max_queue_size, 1, 1 << 20),
+    COLO_OPTION(max_held, 1, 1 << 24),
+    COLO_OPTION(max_conns, 1, 1 << 24),
+};
+
+void
+colo_options_init(struct colo_options *options)
+{
+    /* compare_timeout, expired_scan_cycle and max_queue_size take QEMU
+     * colo-compare's defaults. */
+    *options = (struct colo_options) {
+        .compare_timeout = 3000,
+        .expired_scan_cycle = 3000,
+        .max_queue_size = 1024,
+        .max_held = 65536,
+        .max_conns = 65536,
+    };
+}
+
+/* Sets option 'key' to 'value' in 'options'.  Returns NULL, or an error
+ * message that the caller must free; 'options' is unchanged then. */
+char *
+colo_options_parse(struct colo_options *options, const char *key,
+                   const char *value)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(colo_option_table); i++) {
+        const struct colo_option *o = &colo_option_table[i];
+        unsigned int x;
+
+        if (strcmp(key, o->name)) {
+            continue;
+        }
+        if (!str_to_uint(value, 10, &x) || x < o->min || x > o->max) {
+            return xasprintf("%s: \"%s\" is not an integer from %u to %u",
+                             key, value, o->min, o->max);
+        }
+        /* Every option is an int or an unsigned int. */
+        memcpy((char *) options + o->offset, &x, sizeof x);
+        return NULL;
+    }
+    return xasprintf("%s: unknown option", key);
+}
+
+static void
+colo_options_format(const struct colo_options *options, struct ds *s)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(colo_option_table); i++) {
+        const struct colo_option *o = &colo_option_table[i];
+        unsigned int x;
+
+        memcpy(&x, (const char *) options + o->offset, sizeof x);
+        ds_put_format(s, "%s%s=%u", i ? " " : "", o->name, x);
+    }
+}
+
+struct colo_instance *
+colo_instance_find(uint32_t id)
+{
+    struct colo_instance *inst;
+
+    CMAP_FOR_EACH_WITH_HASH (inst, node, hash_int(id, 0), &colo_instances) {
+        if (inst->id == id) {
+            return inst;
+        }
+    }
+    return NULL;
+}
+
+/* Returns instance 'id', creating it with default options if needed. */
+struct colo_instance *
+colo_instance_get(uint32_t id)
+{
+    struct colo_instance *inst = colo_instance_find(id);
+
+    if (inst) {
+        return inst;
+    }
+
+    ovs_mutex_lock(&colo_instances_mutex);
+    inst = colo_instance_find(id);
+    if (!inst) {
+        inst = xzalloc(sizeof *inst);
+        inst->id = id;
+        atomic_init(&inst->failed_over, false);
+        ovs_mutex_init(&inst->mutex);
+        colo_options_init(&inst->options);
+        inst->state = COLO_STATE_PROTECTED;
+        hmap_init(&inst->conns);
+        colo_release_set_init(&inst->releases);
+        ovs_list_init(&inst->deferred);
+        inst->next_scan = LLONG_MAX;
+        cmap_insert(&colo_instances, &inst->node, hash_int(id, 0));
+        VLOG_INFO("instance %"PRIu32" created", id);
+    }
+    ovs_mutex_unlock(&colo_instances_mutex);
+    return inst;
+}
+
+bool
+colo_instance_is_failed_over(const struct colo_instance *inst)
+{
+    bool failed_over;
+
+    atomic_read_relaxed(&CONST_CAST(struct colo_instance *, inst)
+                        ->failed_over, &failed_over);
+    return failed_over;
+}
+
+static int
+compare_instances_by_id(const void *a_, const void *b_)
+{
+    const struct colo_instance *const *a = a_;
+    const struct colo_instance *const *b = b_;
+
+    return (*a)->id < (*b)->id ? -1 : (*a)->id > (*b)->id;
+}
+
+/* Returns every instance, by id, in an array the caller frees, and their
+ * number in '*n'. */
+struct colo_instance **
+colo_instances_get_all(size_t *n)
+{
+    struct colo_instance **instances;
+    struct colo_instance *inst;
+    size_t i = 0;
+
+    instances = xmalloc((cmap_count(&colo_instances) + 1)
+                        * sizeof *instances);
+    CMAP_FOR_EACH (inst, node, &colo_instances) {
+        if (i > cmap_count(&colo_instances)) {
+            break;
+        }
+        instances[i++] = inst;
+    }
+    qsort(instances, i, sizeof *instances, compare_instances_by_id);
+    *n = i;
+    return instances;
+}
+
+/* Records that the compare wants a checkpoint for 'reason', found on the
+ * connection 'key' (may be NULL).  While a request is pending, further ones
+ * are counted and folded into it. */
+void
+colo_instance_request(struct colo_instance *inst, enum colo_reason reason,
+                      const struct colo_packet_key *key)
+    OVS_REQUIRES(inst->mutex)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct colo_request *r = &inst->request;
+
+    inst->stats.divergences[reason]++;
+    if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
+        inst->stats.coalesced++;
+        COVERAGE_INC(colo_checkpoint_coalesced);
+        return;
+    } else if (inst->state == COLO_STATE_FAILED_OVER) {
+        return;
+    }
+
+    inst->state = COLO_STATE_CHECKPOINT_REQUESTED;
+    inst->stats.requests++;
+    COVERAGE_INC(colo_checkpoint_request);
+    r->seqno++;
+    r->reason = reason;
+    r->has_key = key != NULL;
+    memset(&r->key, 0, sizeof r->key);
+    if (key) {
+        r->key = *key;
+    }
+    r->time = time_wall_msec();
+
+    if (!VLOG_DROP_INFO(&rl)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        if (key) {
+            ds_put_cstr(&s, " on ");
+            colo_packet_key_format(key, &s);
+        }
+        VLOG_INFO("instance %"PRIu32": checkpoint request %"PRIu64" (%s)%s",
+                  inst->id, r->seqno, colo_reason_to_string(reason),
+                  ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Hands the held packets in 'release' to colo_run(), after those already
+ * waiting there. */
+void
+colo_instance_defer(struct colo_instance *inst, struct ovs_list *release)
+    OVS_REQUIRES(inst->mutex)
+{
+    size_t n = ovs_list_size(release);
+
+    if (n) {
+        ovs_list_push_back_all(&inst->deferred, release);
+        inst->n_deferred += n;
+        seq_change(colo_deferred_seq);
+    }
+}
+
+static int
+compare_held_by_order(const void *a_, const void *b_)
+{
+    const struct colo_held *const *a = a_;
+    const struct colo_held *const *b = b_;
+
+    return (*a)->order < (*b)->order ? -1 : (*a)->order > (*b)->order;
+}
+
+/* Puts the held packets in 'list' back in the order they came in. */
+static void
+sort_by_arrival(struct ovs_list *list)
+{
+    size_t n = ovs_list_size(list);
+    struct colo_held **array = xmalloc(n * sizeof *array + 1);
+    struct colo_held *held;
+    size_t i = 0;
+
+    LIST_FOR_EACH_POP (held, node, list) {
+        array[i++] = held;
+    }
+    qsort(array, n, sizeof *array, compare_held_by_order);
+    for (i = 0; i < n; i++) {
+        ovs_list_push_back(list, &array[i]->node);
+    }
+    free(array);
+}
+
+/* Every held primary packet is released, in the order they came in, every
+ * secondary one dropped, and comparison starts afresh. */
+static void
+colo_instance_flush(struct colo_instance *inst)
+    OVS_REQUIRES(inst->mutex)
+{
+    struct ovs_list release = OVS_LIST_INITIALIZER(&release);
+    struct ovs_list dropped = OVS_LIST_INITIALIZER(&dropped);
+    struct colo_conn *conn;
+
+    HMAP_FOR_EACH (conn, node, &inst->conns) {
+        colo_conn_flush(conn, &release, &dropped);
+    }
+    sort_by_arrival(&release);
+    inst->n_held = 0;
+    inst->stats.secondary_dropped += ovs_list_size(&dropped);
+    colo_instance_defer(inst, &release);
+    colo_held_free_list(&dropped);
+}
+
+/* The COLO frame finished a checkpoint: the secondary is now a copy of the
+ * primary.  Returns NULL, or an error message the caller must free. */
+char *
+colo_instance_checkpoint_done(struct colo_instance *inst)
+{
+    char *error = NULL;
+
+    ovs_mutex_lock(&inst->mutex);
+    if (inst->state == COLO_STATE_FAILED_OVER) {
+        error = xasprintf("instance %"PRIu32" has failed over", inst->id);
+    } else {
+        colo_instance_flush(inst);
+        inst->state = COLO_STATE_PROTECTED;
+        inst->stats.checkpoints++;
+    }
+    ovs_mutex_unlock(&inst->mutex);
+    return error;
+}
+
+/* The secondary is gone: release everything held, and from now on pass
+ * primary packets straight through and stop mirroring. */
+void
+colo_instance_failover(struct colo_instance *inst)
+{
+    ovs_mutex_lock(&inst->mutex);
+    if (inst->state != COLO_STATE_FAILED_OVER) {
+        colo_instance_flush(inst);
+        inst->state = COLO_STATE_FAILED_OVER;
+        atomic_store_relaxed(&inst->failed_over, true);
+        VLOG_INFO("instance %"PRIu32" failed over", inst->id);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+static const char *
+colo_state_to_string(enum colo_state state)
+{
+    switch (state) {
+    case COLO_STATE_PROTECTED:
+        return "protected";
+    case COLO_STATE_CHECKPOINT_REQUESTED:
+        return "checkpoint-requested";
+    case COLO_STATE_FAILED_OVER:
+        return "failed-over";
+    }
+    return "<unknown>";
+}
+
+static void
+colo_request_format(const struct colo_request *r, struct ds *s)
+{
+    ds_put_format(s, "  last request: seqno=%"PRIu64, r->seqno);
+    if (r->seqno) {
+        ds_put_format(s, " reason=%s", colo_reason_to_string(r->reason));
+        if (r->has_key) {
+            ds_put_cstr(s, " conn=\"");
+            colo_packet_key_format(&r->key, s);
+            ds_put_char(s, '"');
+        }
+        ds_put_strftime_msec(s, " time=%Y-%m-%dT%H:%M:%S.###Z", r->time,
+                             true);
+    }
+    ds_put_char(s, '\n');
+}
+
+static void
+colo_stats_format(const struct colo_stats *st, struct ds *s)
+{
+    ds_put_format(s, "  packets: compared=%"PRIu64" released=%"PRIu64
+                  " uncompared=%"PRIu64" primary_dropped=%"PRIu64
+                  " secondary_dropped=%"PRIu64" malformed=%"PRIu64"\n",
+                  st->compared, st->released, st->uncompared,
+                  st->primary_dropped, st->secondary_dropped, st->malformed);
+    ds_put_format(s, "  checkpoints: requests=%"PRIu64" coalesced=%"PRIu64
+                  " done=%"PRIu64"\n",
+                  st->requests, st->coalesced, st->checkpoints);
+    ds_put_cstr(s, "  divergences:");
+    for (int i = COLO_REASON_NONE + 1; i < COLO_N_REASONS; i++) {
+        ds_put_format(s, " %s=%"PRIu64, colo_reason_to_string(i),
+                      st->divergences[i]);
+    }
+    ds_put_char(s, '\n');
+}
+
+void
+colo_instance_format(struct colo_instance *inst, struct ds *s)
+{
+    ovs_mutex_lock(&inst->mutex);
+    ds_put_format(s, "instance %"PRIu32": %s\n", inst->id,
+                  colo_state_to_string(inst->state));
+    ds_put_cstr(s, "  options: ");
+    colo_options_format(&inst->options, s);
+    ds_put_char(s, '\n');
+    ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
+                  " releasing=%"PRIuSIZE"\n",
+                  hmap_count(&inst->conns), inst->n_held, inst->n_deferred);
+    colo_request_format(&inst->request, s);
+    colo_stats_format(&inst->stats, s);
+    ovs_mutex_unlock(&inst->mutex);
+}

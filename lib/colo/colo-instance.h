@@ -1,0 +1,134 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+#ifndef COLO_COLO_INSTANCE_H
+#define COLO_COLO_INSTANCE_H 1
+
+/* COLO instances: one per protected VM pair, named by the 'id' of the COLO
+ * actions.  An instance owns its options, its protection state, the
+ * checkpoint request it has raised, its counters, and the connections its
+ * compare holds packets for.
+ *
+ * An instance comes into being the first time a COLO action names its id
+ * (with default options) or when its options are set, and lives as long
+ * as the process.
+ *
+ * Locking: 'mutex' protects everything marked OVS_GUARDED.  It is taken
+ * last, and never held while packets are output or conntrack is called. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "cmap.h"
+#include "colo/colo.h"
+#include "colo/colo-packet.h"
+#include "colo/colo-release.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/list.h"
+#include "openvswitch/thread.h"
+#include "ovs-atomic.h"
+
+struct ds;
+struct smap;
+
+struct colo_options {
+    int compare_timeout;        /* ms a primary packet may wait. */
+    int expired_scan_cycle;     /* ms between two scans for timeouts. */
+    unsigned int max_queue_size;        /* Per connection and side. */
+    unsigned int max_held;      /* Packets held, both sides, at once. */
+    unsigned int max_conns;     /* Connections compared at once. */
+};
+
+enum colo_state {
+    COLO_STATE_PROTECTED,       /* Comparing; no request pending. */
+    COLO_STATE_CHECKPOINT_REQUESTED,    /* A request waits for
+                                         * checkpoint-done. */
+    COLO_STATE_FAILED_OVER,     /* Passing traffic straight through. */
+};
+
+/* The last checkpoint request. */
+struct colo_request {
+    uint64_t seqno;             /* 0 if none yet, then 1, 2, ... */
+    enum colo_reason reason;
+    bool has_key;
+    struct colo_packet_key key; /* The connection, if 'has_key'. */
+    long long int time;         /* time_wall_msec(). */
+};
+
+struct colo_stats {
+    uint64_t compared;          /* Primary packets released after matching
+                                 * the secondary's. */
+    uint64_t released;          /* Primary packets released, in all. */
+    uint64_t uncompared;        /* Released without compare (failed over,
+                                 * malformed, over max_conns). */
+    uint64_t primary_dropped;   /* Over max_queue_size or max_held. */
+    uint64_t secondary_dropped; /* Secondary packets done with. */
+    uint64_t malformed;         /* Frames that failed to parse. */
+    uint64_t divergences[COLO_N_REASONS];      /* Requests by reason... */
+    uint64_t requests;          /* ...checkpoint requests raised... */
+    uint64_t coalesced;         /* ...and those folded into a pending
+                                 * one. */
+    uint64_t checkpoints;       /* checkpoint-done received. */
+};
+
+struct colo_instance {
+    struct cmap_node node;      /* In 'colo_instances', by 'id'. */
+    uint32_t id;
+    atomic_bool failed_over;    /* Read without 'mutex' by the mirror. */
+
+    struct ovs_mutex mutex;
+    struct colo_options options OVS_GUARDED;
+    enum colo_state state OVS_GUARDED;
+    struct colo_request request OVS_GUARDED;
+    struct colo_stats stats OVS_GUARDED;
+
+    struct hmap conns OVS_GUARDED;      /* colo_conn, by key. */
+    size_t n_held OVS_GUARDED;          /* In 'conns', both sides. */
+    uint64_t n_arrived OVS_GUARDED;     /* Packets that came in, ever. */
+    struct colo_release_set releases OVS_GUARDED;
+
+    /* Released packets that wait for the datapath's non-PMD context
+     * (colo_run()), in order.  While any wait, every release of the
+     * instance queues here too, so that none overtakes them. */
+    struct ovs_list deferred OVS_GUARDED;
+    size_t n_deferred OVS_GUARDED;
+    long long int next_scan OVS_GUARDED;
+};
+
+void colo_options_init(struct colo_options *);
+char *colo_options_parse(struct colo_options *, const char *key,
+                         const char *value) OVS_WARN_UNUSED_RESULT;
+
+struct colo_instance *colo_instance_find(uint32_t id);
+struct colo_instance *colo_instance_get(uint32_t id);
+bool colo_instance_is_failed_over(const struct colo_instance *);
+struct colo_instance **colo_instances_get_all(size_t *n);
+
+void colo_instance_request(struct colo_instance *inst, enum colo_reason,
+                           const struct colo_packet_key *)
+    OVS_REQUIRES(inst->mutex);
+
+char *colo_instance_checkpoint_done(struct colo_instance *)
+    OVS_WARN_UNUSED_RESULT;
+void colo_instance_failover(struct colo_instance *);
+void colo_instance_defer(struct colo_instance *inst, struct ovs_list *release)
+    OVS_REQUIRES(inst->mutex);
+
+void colo_instance_format(struct colo_instance *, struct ds *);
+
+/* Changes whenever released packets wait for colo_run(). */
+extern struct seq *colo_deferred_seq;
+
+#endif /* colo/colo-instance.h */

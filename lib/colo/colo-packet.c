@@ -1,0 +1,345 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The compare's view of a frame (colo-packet.h): parsing with every length
+ * checked, the stream key, and the comparison of whole packets that skips
+ * what the path may change. */
+
+#include <config.h>
+#include "colo/colo-packet.h"
+
+#include <string.h>
+#include "dp-packet.h"
+#include "hash.h"
+#include "openvswitch/dynamic-string.h"
+#include "packets.h"
+#include "util.h"
+
+static ovs_be16
+read_be16(const uint8_t *p)
+{
+    ovs_be16 x;
+
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* Fills in the TCP, UDP or ICMP part of 'p' from the 'l4_len' bytes at
+ * offset 'l4' of 'frame'. */
+static enum colo_packet_error
+parse_l4(const uint8_t *frame, size_t l4, size_t l4_len,
+         struct colo_packet *p)
+{
+    switch (p->key.nw_proto) {
+    case IPPROTO_TCP: {
+        const struct tcp_header *tcp = ALIGNED_CAST(const void *, frame + l4);
+        size_t tcp_len;
+
+        if (l4_len < TCP_HEADER_LEN) {
+            return COLO_PACKET_TRUNCATED;
+        }
+        tcp_len = TCP_OFFSET(tcp->tcp_ctl) * 4;
+        if (tcp_len < TCP_HEADER_LEN) {
+            return COLO_PACKET_BAD_HEADER;
+        } else if (tcp_len > l4_len) {
+            return COLO_PACKET_TRUNCATED;
+        }
+        p->kind = COLO_PACKET_TCP;
+        p->key.src_port = tcp->tcp_src;
+        p->key.dst_port = tcp->tcp_dst;
+        p->seq = ntohl(get_16aligned_be32(&tcp->tcp_seq));
+        p->ack = ntohl(get_16aligned_be32(&tcp->tcp_ack));
+        p->tcp_flags = TCP_FLAGS(tcp->tcp_ctl);
+        p->payload_ofs = l4 + tcp_len;
+        p->payload_len = l4_len - tcp_len;
+        return COLO_PACKET_OK;
+    }
+
+    case IPPROTO_UDP: {
+        const struct udp_header *udp = ALIGNED_CAST(const void *, frame + l4);
+
+        if (l4_len < UDP_HEADER_LEN) {
+            return COLO_PACKET_TRUNCATED;
+        }
+        p->key.src_port = udp->udp_src;
+        p->key.dst_port = udp->udp_dst;
+        return COLO_PACKET_OK;
+    }
+
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        /* Type, code and checksum at least. */
+        return l4_len < 4 ? COLO_PACKET_TRUNCATED : COLO_PACKET_OK;
+
+    default:
+        /* Compared whole, without an L4 header to skip into. */
+        p->l4_ofs = 0;
+        return COLO_PACKET_OK;
+    }
+}
+
+static enum colo_packet_error
+parse_ipv4(const uint8_t *frame, size_t size, size_t ofs,
+           struct colo_packet *p)
+{
+    const struct ip_header *ip = ALIGNED_CAST(const void *, frame + ofs);
+    size_t ihl, tot_len;
+
+    if (size - ofs < IP_HEADER_LEN) {
+        return COLO_PACKET_TRUNCATED;
+    }
+    ihl = IP_IHL(ip->ip_ihl_ver) * 4;
+    tot_len = ntohs(ip->ip_tot_len);
+    if (IP_VER(ip->ip_ihl_ver) != 4 || ihl < IP_HEADER_LEN || tot_len < ihl) {
+        return COLO_PACKET_BAD_HEADER;
+    } else if (tot_len > size - ofs) {
+        return COLO_PACKET_TRUNCATED;
+    }
+
+    p->key.src = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_src));
+    p->key.dst = in6_addr_mapped_ipv4(get_16aligned_be32(&ip->ip_dst));
+    p->key.nw_proto = ip->ip_proto;
+    p->len = tot_len;
+    if (IP_IS_FRAGMENT(ip->ip_frag_off)) {
+        /* Only the first fragment has an L4 header: fragments are compared
+         * whole, in the order they come, in a stream of their own (no
+         * ports in the key). */
+        return COLO_PACKET_OK;
+    }
+    p->l4_ofs = ihl;
+    return parse_l4(frame, ofs + ihl, tot_len - ihl, p);
+}
+
+static enum colo_packet_error
+parse_ipv6(const uint8_t *frame, size_t size, size_t ofs,
+           struct colo_packet *p)
+{
+    const struct ovs_16aligned_ip6_hdr *ip6
+        = ALIGNED_CAST(const void *, frame + ofs);
+    size_t plen;
+
+    if (size - ofs < IPV6_HEADER_LEN) {
+        return COLO_PACKET_TRUNCATED;
+    }
+    plen = ntohs(ip6->ip6_ctlun.ip6_un1.ip6_un1_plen);
+    if (ip6->ip6_ctlun.ip6_un2_vfc >> 4 != 6) {
+        return COLO_PACKET_BAD_HEADER;
+    } else if (plen > size - ofs - IPV6_HEADER_LEN) {
+        return COLO_PACKET_TRUNCATED;
+    }
+
+    memcpy(&p->key.src, &ip6->ip6_src, sizeof p->key.src);
+    memcpy(&p->key.dst, &ip6->ip6_dst, sizeof p->key.dst);
+    p->key.nw_proto = ip6->ip6_ctlun.ip6_un1.ip6_un1_nxt;
+    p->len = IPV6_HEADER_LEN + plen;
+    p->l4_ofs = IPV6_HEADER_LEN;
+    /* A packet with extension headers falls to parse_l4()'s default and is
+     * compared whole. */
+    return parse_l4(frame, ofs + IPV6_HEADER_LEN, plen, p);
+}
+
+/* Parses 'packet' into 'p'.  On error, 'p' is not to be used. */
+enum colo_packet_error
+colo_packet_parse(const struct dp_packet *packet, struct colo_packet *p)
+{
+    const uint8_t *frame = dp_packet_data(packet);
+    size_t size = dp_packet_size(packet);
+    size_t ofs = ETH_ADDR_LEN * 2;
+    ovs_be16 dl_type;
+
+    memset(p, 0, sizeof *p);
+    if (size > UINT16_MAX) {
+        /* Larger than any IP packet: not a frame a guest sends. */
+        return COLO_PACKET_BAD_HEADER;
+    }
+    if (size < ETH_HEADER_LEN) {
+        return COLO_PACKET_TRUNCATED;
+    }
+    dl_type = read_be16(frame + ofs);
+    ofs += 2;
+    while (eth_type_vlan(dl_type)) {
+        if (size - ofs < VLAN_HEADER_LEN) {
+            return COLO_PACKET_TRUNCATED;
+        }
+        dl_type = read_be16(frame + ofs + 2);
+        ofs += VLAN_HEADER_LEN;
+    }
+
+    /* VLAN tags and MAC addresses are left out: the two copies of a packet
+     * may reach the compare through different ports and tags. */
+    p->key.dl_type = dl_type;
+    p->kind = COLO_PACKET_DATAGRAM;
+    p->ofs = ofs;
+    if (dl_type == htons(ETH_TYPE_IP)) {
+        return parse_ipv4(frame, size, ofs, p);
+    } else if (dl_type == htons(ETH_TYPE_IPV6)) {
+        return parse_ipv6(frame, size, ofs, p);
+    }
+
+    p->kind = COLO_PACKET_NON_IP;
+    p->ofs = ofs - 2;
+    p->len = size - p->ofs;
+    return COLO_PACKET_OK;
+}
+
+const char *
+colo_packet_error_to_string(enum colo_packet_error error)
+{
+    switch (error) {
+    case COLO_PACKET_OK:
+        return "ok";
+    case COLO_PACKET_TRUNCATED:
+        return "truncated";
+    case COLO_PACKET_BAD_HEADER:
+        return "bad header";
+    }
+    return "<unknown>";
+}
+
+/* Byte ranges, relative to a packet's 'ofs', that the comparison skips. */
+struct skip {
+    size_t start;
+    size_t end;
+};
+
+static size_t
+skips_for(const struct colo_packet *p, struct skip skips[4])
+{
+    size_t n = 0;
+
+    if (p->key.dl_type == htons(ETH_TYPE_IP)) {
+        /* Identification, TTL, header checksum. */
+        skips[n++] = (struct skip) { 4, 6 };
+        skips[n++] = (struct skip) { 8, 9 };
+        skips[n++] = (struct skip) { 10, 12 };
+    } else if (p->key.dl_type == htons(ETH_TYPE_IPV6)) {
+        /* Flow label (most of it: the low nibble of byte 1 is compared
+         * apart), hop limit. */
+        skips[n++] = (struct skip) { 1, 4 };
+        skips[n++] = (struct skip) { 7, 8 };
+    }
+
+    if (p->l4_ofs) {
+        /* The transport checksum. */
+        if (p->key.nw_proto == IPPROTO_UDP) {
+            skips[n++] = (struct skip) { p->l4_ofs + 6, p->l4_ofs + 8 };
+        } else if (p->key.nw_proto == IPPROTO_ICMP
+                   || p->key.nw_proto == IPPROTO_ICMPV6) {
+            skips[n++] = (struct skip) { p->l4_ofs + 2, p->l4_ofs + 4 };
+        }
+    }
+    return n;
+}
+
+/* Compares two packets of the same stream (equal keys) whole: the L3 header
+ * and payload, or for a non-IP frame everything from the ethertype on.
+ * Skips the fields that differ legitimately between two hosts' copies: the
+ * IPv4 identification and TTL, the IPv6 flow label and hop limit, and the
+ * checksums. */
+enum colo_packet_diff
+colo_packet_compare(const struct dp_packet *pa, const struct colo_packet *a,
+                    const struct dp_packet *pb, const struct colo_packet *b)
+{
+    const uint8_t *x = (const uint8_t *) dp_packet_data(pa) + a->ofs;
+    const uint8_t *y = (const uint8_t *) dp_packet_data(pb) + b->ofs;
+    struct skip skips[4];
+    size_t n_skips, pos;
+
+    if (a->len != b->len) {
+        return COLO_PACKET_DIFF_LENGTH;
+    } else if (a->l4_ofs != b->l4_ofs) {
+        return COLO_PACKET_DIFF_CONTENT;
+    }
+
+    if (a->key.dl_type == htons(ETH_TYPE_IPV6) && (x[1] ^ y[1]) & 0xf0) {
+        return COLO_PACKET_DIFF_CONTENT;    /* Traffic class, low bits. */
+    }
+
+    n_skips = skips_for(a, skips);
+    pos = 0;
+    for (size_t i = 0; i <= n_skips; i++) {
+        size_t end = i < n_skips ? MIN(skips[i].start, a->len) : a->len;
+
+        if (end > pos && memcmp(x + pos, y + pos, end - pos)) {
+            return COLO_PACKET_DIFF_CONTENT;
+        }
+        if (i < n_skips) {
+            pos = MAX(pos, MIN(skips[i].end, a->len));
+        }
+    }
+    return COLO_PACKET_SAME;
+}
+
+uint32_t
+colo_packet_key_hash(const struct colo_packet_key *key)
+{
+    BUILD_ASSERT_DECL(sizeof *key % 4 == 0);
+    return hash_bytes(key, sizeof *key, 0);
+}
+
+bool
+colo_packet_key_equals(const struct colo_packet_key *a,
+                       const struct colo_packet_key *b)
+{
+    return !memcmp(a, b, sizeof *a);
+}
+
+static void
+format_endpoint(const struct in6_addr *addr, ovs_be16 port, struct ds *s)
+{
+    bool brackets = port && !IN6_IS_ADDR_V4MAPPED(addr);
+
+    ds_put_cstr(s, brackets ? "[" : "");
+    ipv6_format_mapped(addr, s);
+    ds_put_cstr(s, brackets ? "]" : "");
+    if (port) {
+        ds_put_format(s, ":%"PRIu16, ntohs(port));
+    }
+}
+
+/* Formats 'key' as, for example, "tcp 10.0.0.2:80 > 10.0.0.1:43210". */
+void
+colo_packet_key_format(const struct colo_packet_key *key, struct ds *s)
+{
+    bool ports = key->src_port || key->dst_port;
+
+    if (key->dl_type != htons(ETH_TYPE_IP)
+        && key->dl_type != htons(ETH_TYPE_IPV6)) {
+        ds_put_format(s, "eth_type=0x%04"PRIx16, ntohs(key->dl_type));
+        return;
+    }
+
+    switch (key->nw_proto) {
+    case IPPROTO_TCP:
+        ds_put_cstr(s, "tcp ");
+        break;
+    case IPPROTO_UDP:
+        ds_put_cstr(s, "udp ");
+        break;
+    case IPPROTO_ICMP:
+        ds_put_cstr(s, "icmp ");
+        break;
+    case IPPROTO_ICMPV6:
+        ds_put_cstr(s, "icmp6 ");
+        break;
+    default:
+        ds_put_format(s, "ip proto=%"PRIu8" ", key->nw_proto);
+        break;
+    }
+    format_endpoint(&key->src, ports ? key->src_port : 0, s);
+    ds_put_cstr(s, " > ");
+    format_endpoint(&key->dst, ports ? key->dst_port : 0, s);
+}

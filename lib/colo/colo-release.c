@@ -1,0 +1,177 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* How held primary packets leave (colo-release.h), and the end of a held
+ * packet's life. */
+
+#include <config.h>
+#include "colo/colo-release.h"
+
+#include <string.h>
+#include "colo/colo.h"
+#include "colo/colo-conn.h"
+#include "dp-packet.h"
+#include "flow.h"
+#include "hash.h"
+#include "util.h"
+
+void
+colo_release_set_init(struct colo_release_set *set)
+{
+    hmap_init(&set->map);
+}
+
+void
+colo_release_set_destroy(struct colo_release_set *set)
+{
+    struct colo_release *release;
+
+    HMAP_FOR_EACH_POP (release, node, &set->map) {
+        ovs_assert(!atomic_count_get(&release->n_users));
+        free(release);
+    }
+    hmap_destroy(&set->map);
+}
+
+static uint32_t
+release_hash(const void *owner, const struct nlattr *actions, size_t len)
+{
+    return hash_bytes(actions, len, hash_pointer(owner, 0));
+}
+
+/* Returns the release for 'actions' through datapath 'owner', counting one
+ * more user of it; creates it if needed. */
+struct colo_release *
+colo_release_use(struct colo_release_set *set, const void *owner,
+                 const struct nlattr *actions, size_t actions_len)
+{
+    uint32_t hash = release_hash(owner, actions, actions_len);
+    struct colo_release *release;
+
+    HMAP_FOR_EACH_WITH_HASH (release, node, hash, &set->map) {
+        if (release->owner == owner && release->actions_len == actions_len
+            && !memcmp(release->actions, actions, actions_len)) {
+            atomic_count_inc(&release->n_users);
+            return release;
+        }
+    }
+
+    release = xmalloc(sizeof *release + ROUND_UP(actions_len, 8));
+    release->owner = owner;
+    atomic_count_init(&release->n_users, 1);
+    release->actions_len = actions_len;
+    memcpy(release->actions, actions, actions_len);
+    hmap_insert(&set->map, &release->node, hash);
+    return release;
+}
+
+void
+colo_release_unuse(struct colo_release *release)
+{
+    if (release) {
+        atomic_count_dec(&release->n_users);
+    }
+}
+
+/* Frees the releases that no held packet uses.  Called periodically rather
+ * than on the last unuse, which may come from a thread that does not hold
+ * the set's lock. */
+void
+colo_release_set_sweep(struct colo_release_set *set)
+{
+    struct colo_release *release;
+
+    HMAP_FOR_EACH_SAFE (release, node, &set->map) {
+        if (!atomic_count_get(&release->n_users)) {
+            hmap_remove(&set->map, &release->node);
+            free(release);
+        }
+    }
+}
+
+size_t
+colo_release_set_count(const struct colo_release_set *set)
+{
+    return hmap_count(&set->map);
+}
+
+void
+colo_held_free(struct colo_held *held)
+{
+    if (held) {
+        dp_packet_delete(held->packet);
+        colo_release_unuse(held->release);
+        free(held);
+    }
+}
+
+void
+colo_held_free_list(struct ovs_list *list)
+{
+    struct colo_held *held;
+
+    LIST_FOR_EACH_POP (held, node, list) {
+        colo_held_free(held);
+    }
+}
+
+static bool
+same_batch(const struct colo_held *a, const struct colo_held *b)
+{
+    return (a->release == b->release
+            && colo_packet_key_equals(&a->view.key, &b->view.key));
+}
+
+/* Sends each held packet in 'list' on with its release's actions, through
+ * datapath 'dp', and frees the list.  Consecutive packets of one connection
+ * with the same actions go as one batch; the actions see the flow of the
+ * batch's first packet (what ct(), for one, needs).  Returns the number of
+ * packets released. */
+size_t
+colo_release_execute(const struct colo_datapath *dp, struct ovs_list *list)
+{
+    size_t n = 0;
+
+    while (!ovs_list_is_empty(list)) {
+        struct colo_held *first = CONTAINER_OF(ovs_list_front(list),
+                                               struct colo_held, node);
+        struct colo_release *release = first->release;
+        struct dp_packet_batch batch;
+        struct colo_held *held;
+        struct flow flow;
+
+        dp_packet_batch_init(&batch);
+        LIST_FOR_EACH_SAFE (held, node, list) {
+            if (!same_batch(first, held) || dp_packet_batch_is_full(&batch)) {
+                break;
+            }
+            ovs_list_remove(&held->node);
+            dp_packet_batch_add(&batch, held->packet);
+            if (held != first) {
+                colo_release_unuse(held->release);
+                free(held);
+            }
+        }
+        n += dp_packet_batch_size(&batch);
+
+        flow_extract(batch.packets[0], &flow);
+        dp->execute(dp->aux, &batch, &flow, (const struct nlattr *)
+                    release->actions, release->actions_len);
+        colo_release_unuse(release);
+        free(first);
+    }
+    return n;
+}
