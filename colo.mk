@@ -36,3 +36,5 @@ EXTRA_DIST += tests/colo-packet.py
 SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \
 	tests/system-colo-actions.at
+
+tests_ovstest_SOURCES += tests/test-colo-compare.c

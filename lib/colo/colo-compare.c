@@ -37,9 +37,9 @@
 #include "conntrack.h"
 #include "coverage.h"
 #include "dp-packet.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
-#include "openvswitch/poll-loop.h"
 #include "seq.h"
 #include "timeval.h"
 #include "util.h"
@@ -51,6 +51,11 @@ COVERAGE_DEFINE(colo_released);
 COVERAGE_DEFINE(colo_malformed);
 COVERAGE_DEFINE(colo_primary_dropped);
 COVERAGE_DEFINE(colo_conn_expired);
+
+/* How many times a thread that sends released packets goes back for those
+ * that other threads queued meanwhile, before it leaves them to the next
+ * one (or to colo_run()). */
+#define COLO_RELEASE_PASSES 4
 
 /* Connections that conntrack does not follow (no ct() before the compare,
  * ICMP, non-IP frames) are forgotten after this long without a packet. */
@@ -321,25 +326,51 @@ compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     }
 }
 
-/* Whether the packets in 'list' may leave through 'dp' now: not if others
- * of the instance wait for colo_run(), which they must not overtake, nor if
- * they came through another datapath. */
-static bool
-may_release_now(const struct colo_instance *inst,
-                const struct colo_datapath *dp, const struct ovs_list *list)
-    OVS_REQUIRES(inst->mutex)
+/* Sends the instance's pending released packets through 'dp', if no other
+ * thread is sending them, going back up to 'max_passes' times for those
+ * queued meanwhile.  Packets released through another datapath are left
+ * to that datapath's colo_run().  Returns the number of packets sent. */
+static size_t
+release_pending(struct colo_instance *inst, const struct colo_datapath *dp,
+                int max_passes)
 {
-    const struct colo_held *held;
+    size_t n_sent = 0;
 
-    if (inst->n_deferred) {
-        return false;
+    ovs_mutex_lock(&inst->mutex);
+    if (inst->releasing) {
+        ovs_mutex_unlock(&inst->mutex);
+        return 0;
     }
-    LIST_FOR_EACH (held, node, list) {
-        if (held->release->owner != dp->owner) {
-            return false;
+    inst->releasing = true;
+    for (int pass = 0; pass < max_passes; pass++) {
+        struct ovs_list mine = OVS_LIST_INITIALIZER(&mine);
+        struct colo_held *held;
+        size_t n;
+
+        LIST_FOR_EACH_SAFE (held, node, &inst->pending) {
+            if (held->release->owner == dp->owner) {
+                ovs_list_remove(&held->node);
+                ovs_list_push_back(&mine, &held->node);
+            }
+        }
+        if (ovs_list_is_empty(&mine)) {
+            break;
+        }
+        ovs_mutex_unlock(&inst->mutex);
+
+        n = colo_release_execute(dp, &mine);
+        n_sent += n;
+
+        ovs_mutex_lock(&inst->mutex);
+        inst->n_pending -= n;
+        if (pass == max_passes - 1 && inst->n_pending) {
+            /* Leave the rest to colo_run(). */
+            seq_change(colo_deferred_seq);
         }
     }
-    return true;
+    inst->releasing = false;
+    ovs_mutex_unlock(&inst->mutex);
+    return n_sent;
 }
 
 void
@@ -383,16 +414,15 @@ colo_compare_input(const struct colo_datapath *dp,
     dp_packet_batch_init(batch);
 
     size_t n_release = ovs_list_size(&ctx.release_now);
-    inst->stats.released += n_release;
-    inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
     COVERAGE_ADD(colo_released, n_release);
-    if (!may_release_now(inst, dp, &ctx.release_now)) {
-        colo_instance_defer(inst, &ctx.release_now);
-    }
+    inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
+    colo_instance_queue_release(inst, &ctx.release_now);
     ovs_mutex_unlock(&inst->mutex);
 
     colo_held_free_list(&ctx.dropped);
-    colo_release_execute(dp, &ctx.release_now);
+    if (n_release) {
+        release_pending(inst, dp, COLO_RELEASE_PASSES);
+    }
 }
 
 /* The non-PMD context. */
@@ -407,6 +437,19 @@ struct expiry {
     uint16_t zone;
 };
 
+/* The TCP secondary queue is in sequence order, not arrival order. */
+static long long int
+oldest_arrival(const struct ovs_list *queue)
+{
+    long long int oldest = LLONG_MAX;
+    const struct colo_held *held;
+
+    LIST_FOR_EACH (held, node, queue) {
+        oldest = MIN(oldest, held->arrival);
+    }
+    return oldest;
+}
+
 /* Asks for a checkpoint for each connection whose oldest held packet waited
  * compare_timeout, and collects in 'expiries' the connections that hold
  * nothing and might be over.  Returns the number collected. */
@@ -419,16 +462,14 @@ scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
     struct colo_conn *conn;
     size_t n = 0;
 
-    *expiries = xmalloc(hmap_count(&inst->conns) * sizeof **expiries + 1);
+    *expiries = xmalloc(MAX(hmap_count(&inst->conns), 1) * sizeof **expiries);
     HMAP_FOR_EACH_SAFE (conn, node, &inst->conns) {
         const struct colo_held *p = (conn->n_primary
             ? CONTAINER_OF(ovs_list_front(&conn->primary),
                            struct colo_held, node) : NULL);
-        const struct colo_held *s = (conn->n_secondary
-            ? CONTAINER_OF(ovs_list_front(&conn->secondary),
-                           struct colo_held, node) : NULL);
 
-        if (((p && p->arrival <= deadline) || (s && s->arrival <= deadline))
+        if (((p && p->arrival <= deadline)
+             || oldest_arrival(&conn->secondary) <= deadline)
             && !conn->diverged) {
             conn->diverged = true;
             colo_instance_request(inst, COLO_REASON_TIMEOUT, &conn->key);
@@ -507,40 +548,6 @@ scan_instance(struct colo_instance *inst, const struct colo_datapath *dp,
     free(expiries);
 }
 
-/* Releases, through 'dp', the instance's packets that wait for the non-PMD
- * context.  They stay counted in 'n_deferred' until they have left, so that
- * no packet released meanwhile overtakes them. */
-static size_t
-drain_deferred(struct colo_instance *inst, const struct colo_datapath *dp)
-{
-    size_t n_total = 0;
-
-    for (;;) {
-        struct ovs_list mine = OVS_LIST_INITIALIZER(&mine);
-        struct colo_held *held;
-        size_t n;
-
-        ovs_mutex_lock(&inst->mutex);
-        LIST_FOR_EACH_SAFE (held, node, &inst->deferred) {
-            if (held->release->owner == dp->owner) {
-                ovs_list_remove(&held->node);
-                ovs_list_push_back(&mine, &held->node);
-            }
-        }
-        ovs_mutex_unlock(&inst->mutex);
-
-        if (ovs_list_is_empty(&mine)) {
-            return n_total;
-        }
-        n = colo_release_execute(dp, &mine);
-        n_total += n;
-
-        ovs_mutex_lock(&inst->mutex);
-        inst->n_deferred -= n;
-        ovs_mutex_unlock(&inst->mutex);
-    }
-}
-
 /* Called by the datapath's non-PMD context.  Returns true if it released
  * packets, which the caller then flushes. */
 bool
@@ -556,7 +563,7 @@ colo_run(const struct colo_datapath *dp)
     instances = colo_instances_get_all(&n);
     for (size_t i = 0; i < n; i++) {
         scan_instance(instances[i], dp, now);
-        n_released += drain_deferred(instances[i], dp);
+        n_released += release_pending(instances[i], dp, 1);
     }
     free(instances);
     return n_released > 0;

@@ -193,6 +193,8 @@ tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
 
     remove_secondary(conn, s, dropped);
     conn->tcp.syn_pending = false;
+    conn->tcp.syn_matched = true;
+    conn->tcp.syn_seq = p->view.seq;
     conn->tcp.synced = true;
     conn->tcp.next = segment_end(p);
     return COLO_REASON_NONE;
@@ -282,6 +284,32 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
     return COLO_REASON_NONE;
 }
 
+/* Starts 'conn' over for a new handshake: its positions and acks, and the
+ * secondary's segments other than SYNs, belong to what came before. */
+static void
+tcp_forget(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    struct colo_held *s;
+
+    memset(&conn->tcp, 0, sizeof conn->tcp);
+    LIST_FOR_EACH_SAFE (s, node, &conn->secondary) {
+        if (!has_flag(s, TCP_SYN)) {
+            remove_secondary(conn, s, dropped);
+        }
+    }
+}
+
+static enum colo_reason
+tcp_compare(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    enum colo_reason reason = COLO_REASON_NONE;
+
+    if (conn->tcp.syn_pending) {
+        reason = tcp_match_syn(conn, dropped);
+    }
+    return reason ? reason : tcp_advance(conn, dropped);
+}
+
 static enum colo_reason
 tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
                 struct ovs_list *dropped)
@@ -293,10 +321,16 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
         && first_syn(&conn->secondary)) {
         return COLO_REASON_TCP_FLAGS;         /* A RST against a SYN. */
     } else if (has_flag(held, TCP_SYN)) {
-        if (!tcp->synced || !seq_le(segment_end(held), tcp->next)) {
-            /* A handshake, not the retransmission of one that matched. */
-            tcp->synced = false;
+        if (!tcp->syn_matched || held->view.seq != tcp->syn_seq) {
+            /* A new handshake, not the retransmission of one that matched:
+             * nothing of what came before applies (the 4-tuple may have
+             * been reused).  The old connection's packets that still wait
+             * never matched. */
+            tcp_forget(conn, dropped);
             tcp->syn_pending = true;
+            if (conn->n_primary > 1) {
+                return COLO_REASON_TCP_FLAGS;
+            }
         }
     } else if (!tcp->synced && !tcp->syn_pending) {
         /* A connection whose handshake was not seen: the first primary
@@ -305,9 +339,7 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
         tcp->next = held->view.seq;
     }
     tcp_note_primary(tcp, held);
-
-    enum colo_reason reason = tcp_match_syn(conn, dropped);
-    return reason ? reason : tcp_advance(conn, dropped);
+    return tcp_compare(conn, dropped);
 }
 
 static enum colo_reason
@@ -341,9 +373,7 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
     } else {
         insert_secondary_in_order(conn, held);
     }
-
-    enum colo_reason reason = tcp_match_syn(conn, dropped);
-    return reason ? reason : tcp_advance(conn, dropped);
+    return tcp_compare(conn, dropped);
 }
 
 /* A primary segment may leave when everything it carries matched, and when
@@ -436,6 +466,10 @@ colo_conn_add_primary(struct colo_conn *conn, struct colo_held *held,
     enum colo_reason reason;
 
     if (conn->diverged) {
+        /* Where the primary is matters for the next checkpoint. */
+        if (conn->kind == COLO_PACKET_TCP) {
+            tcp_note_primary(&conn->tcp, held);
+        }
         push_primary(conn, held);
         return COLO_REASON_NONE;
     } else if (conn->kind == COLO_PACKET_TCP) {

@@ -89,7 +89,7 @@ colo_options_parse(struct colo_options *options, const char *key,
             return xasprintf("%s: \"%s\" is not an integer from %u to %u",
                              key, value, o->min, o->max);
         }
-        /* Every option is an int or an unsigned int. */
+        /* Every option is an unsigned int. */
         memcpy((char *) options + o->offset, &x, sizeof x);
         return NULL;
     }
@@ -142,7 +142,7 @@ colo_instance_get(uint32_t id)
         inst->state = COLO_STATE_PROTECTED;
         hmap_init(&inst->conns);
         colo_release_set_init(&inst->releases);
-        ovs_list_init(&inst->deferred);
+        ovs_list_init(&inst->pending);
         inst->next_scan = LLONG_MAX;
         cmap_insert(&colo_instances, &inst->node, hash_int(id, 0));
         VLOG_INFO("instance %"PRIu32" created", id);
@@ -179,10 +179,12 @@ colo_instances_get_all(size_t *n)
     struct colo_instance *inst;
     size_t i = 0;
 
-    instances = xmalloc((cmap_count(&colo_instances) + 1)
-                        * sizeof *instances);
+    /* Instances may be created meanwhile: take as many as fit. */
+    size_t n_max = cmap_count(&colo_instances);
+
+    instances = xmalloc(MAX(n_max, 1) * sizeof *instances);
     CMAP_FOR_EACH (inst, node, &colo_instances) {
-        if (i > cmap_count(&colo_instances)) {
+        if (i >= n_max) {
             break;
         }
         instances[i++] = inst;
@@ -238,19 +240,18 @@ colo_instance_request(struct colo_instance *inst, enum colo_reason reason,
     }
 }
 
-/* Hands the held packets in 'release' to colo_run(), after those already
- * waiting there. */
+/* Queues the held packets in 'release' to leave, after those already
+ * queued. */
 void
-colo_instance_defer(struct colo_instance *inst, struct ovs_list *release)
+colo_instance_queue_release(struct colo_instance *inst,
+                            struct ovs_list *release)
     OVS_REQUIRES(inst->mutex)
 {
     size_t n = ovs_list_size(release);
 
-    if (n) {
-        ovs_list_push_back_all(&inst->deferred, release);
-        inst->n_deferred += n;
-        seq_change(colo_deferred_seq);
-    }
+    inst->stats.released += n;
+    inst->n_pending += n;
+    ovs_list_push_back_all(&inst->pending, release);
 }
 
 static int
@@ -267,7 +268,7 @@ static void
 sort_by_arrival(struct ovs_list *list)
 {
     size_t n = ovs_list_size(list);
-    struct colo_held **array = xmalloc(n * sizeof *array + 1);
+    struct colo_held **array = xmalloc(MAX(n, 1) * sizeof *array);
     struct colo_held *held;
     size_t i = 0;
 
@@ -297,7 +298,10 @@ colo_instance_flush(struct colo_instance *inst)
     sort_by_arrival(&release);
     inst->n_held = 0;
     inst->stats.secondary_dropped += ovs_list_size(&dropped);
-    colo_instance_defer(inst, &release);
+    /* This runs on the main thread, outside the datapath: the datapath's
+     * non-PMD context sends them. */
+    colo_instance_queue_release(inst, &release);
+    seq_change(colo_deferred_seq);
     colo_held_free_list(&dropped);
 }
 
@@ -396,7 +400,7 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     ds_put_char(s, '\n');
     ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
                   " releasing=%"PRIuSIZE"\n",
-                  hmap_count(&inst->conns), inst->n_held, inst->n_deferred);
+                  hmap_count(&inst->conns), inst->n_held, inst->n_pending);
     colo_request_format(&inst->request, s);
     colo_stats_format(&inst->stats, s);
     ovs_mutex_unlock(&inst->mutex);

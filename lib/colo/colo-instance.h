@@ -44,8 +44,8 @@ struct ds;
 struct smap;
 
 struct colo_options {
-    int compare_timeout;        /* ms a primary packet may wait. */
-    int expired_scan_cycle;     /* ms between two scans for timeouts. */
+    unsigned int compare_timeout;       /* ms a primary packet may wait. */
+    unsigned int expired_scan_cycle;    /* ms between two scans. */
     unsigned int max_queue_size;        /* Per connection and side. */
     unsigned int max_held;      /* Packets held, both sides, at once. */
     unsigned int max_conns;     /* Connections compared at once. */
@@ -99,11 +99,15 @@ struct colo_instance {
     uint64_t n_arrived OVS_GUARDED;     /* Packets that came in, ever. */
     struct colo_release_set releases OVS_GUARDED;
 
-    /* Released packets that wait for the datapath's non-PMD context
-     * (colo_run()), in order.  While any wait, every release of the
-     * instance queues here too, so that none overtakes them. */
-    struct ovs_list deferred OVS_GUARDED;
-    size_t n_deferred OVS_GUARDED;
+    /* Released packets on their way out, in order.  Every release goes
+     * through this list, and one thread at a time ('releasing') sends
+     * from it, so that no packet overtakes another: the thread that
+     * released them, another that finds them here, or the datapath's
+     * non-PMD context (colo_run()) for those released by checkpoint-done
+     * and failover. */
+    struct ovs_list pending OVS_GUARDED;
+    size_t n_pending OVS_GUARDED;
+    bool releasing OVS_GUARDED;
     long long int next_scan OVS_GUARDED;
 };
 
@@ -123,7 +127,8 @@ void colo_instance_request(struct colo_instance *inst, enum colo_reason,
 char *colo_instance_checkpoint_done(struct colo_instance *)
     OVS_WARN_UNUSED_RESULT;
 void colo_instance_failover(struct colo_instance *);
-void colo_instance_defer(struct colo_instance *inst, struct ovs_list *release)
+void colo_instance_queue_release(struct colo_instance *inst,
+                                 struct ovs_list *release)
     OVS_REQUIRES(inst->mutex);
 
 void colo_instance_format(struct colo_instance *, struct ds *);

@@ -115,8 +115,8 @@ parse_ipv4(const uint8_t *frame, size_t size, size_t ofs,
     p->len = tot_len;
     if (IP_IS_FRAGMENT(ip->ip_frag_off)) {
         /* Only the first fragment has an L4 header: fragments are compared
-         * whole, in the order they come, in a stream of their own (no
-         * ports in the key). */
+         * whole, in the order they come, in a stream of their own. */
+        p->key.fragment = 1;
         return COLO_PACKET_OK;
     }
     p->l4_ofs = ihl;
@@ -226,8 +226,8 @@ skips_for(const struct colo_packet *p, struct skip skips[4])
         skips[n++] = (struct skip) { 8, 9 };
         skips[n++] = (struct skip) { 10, 12 };
     } else if (p->key.dl_type == htons(ETH_TYPE_IPV6)) {
-        /* Flow label (most of it: the low nibble of byte 1 is compared
-         * apart), hop limit. */
+        /* Flow label (bytes 1 to 3; the high nibble of byte 1, part of the
+         * traffic class, is compared apart), hop limit. */
         skips[n++] = (struct skip) { 1, 4 };
         skips[n++] = (struct skip) { 7, 8 };
     }

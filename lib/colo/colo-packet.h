@@ -53,7 +53,7 @@ struct colo_packet_key {
     ovs_be16 dst_port;
     ovs_be16 dl_type;           /* Ethertype after any VLAN tags. */
     uint8_t nw_proto;
-    uint8_t pad;
+    uint8_t fragment;           /* 1 for an IPv4 fragment. */
 };
 
 struct colo_packet {
