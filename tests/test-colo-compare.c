@@ -17,14 +17,16 @@
 /* Benchmark of the COLO compare engine: identical primary and secondary
  * streams driven straight into colo_compare_input(), the primary ahead by
  * one batch, as in the datapath when the SVM lags.  Prints, per protocol,
- * frame size and number of connections, the packets per second and the
- * CPU time per compared pair (one primary and one secondary packet,
- * including releasing and freeing them).
+ * frame size and number of connections, the pairs compared per second of
+ * CPU and the CPU time per compared pair (one primary and one secondary
+ * packet, from the datapath's hands to released and freed), the best of
+ * three runs.  Building the frames is not counted.
  *
  *     ovstest test-colo-compare benchmark [PAIRS] [CSV-FILE] */
 
 #include <config.h>
 #undef NDEBUG
+#include <float.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -34,6 +36,7 @@
 #include "colo/colo-odp.h"
 #include "dp-packet.h"
 #include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
 #include "ovstest.h"
 #include "packets.h"
 #include "util.h"
@@ -106,17 +109,8 @@ cpu_ns(void)
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static double
-wall_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 struct bench_result {
-    double pps;                 /* Compared pairs per second, wall time. */
+    double pps;                 /* Compared pairs per second of CPU. */
     double ns_per_pair;         /* CPU time per compared pair. */
 };
 
@@ -136,7 +130,7 @@ run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
     struct colo_odp_action primary, secondary;
     uint64_t stub[64 / 8];
     struct ofpbuf release;
-    double cpu = 0, wall;
+    double cpu = 0;
     int conn = 0;
 
     /* The primary's release actions: an empty list, for bench_execute. */
@@ -149,7 +143,6 @@ run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
         .mode = COLO_SECONDARY, .id = id,
     };
 
-    wall = wall_ns();
     for (int done = 0; done < n_pairs; done += NETDEV_MAX_BURST) {
         struct dp_packet_batch p, s;
         double start;
@@ -172,7 +165,6 @@ run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
         colo_compare_input(&dp, &secondary, &s, true);
         cpu += cpu_ns() - start;
     }
-    wall = wall_ns() - wall;
     ofpbuf_uninit(&release);
     free(seqs);
 
@@ -182,7 +174,6 @@ run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
         .pps = n_released / (cpu / 1e9),
         .ns_per_pair = cpu / n_released,
     };
-    (void) wall;
 }
 
 static void
@@ -196,10 +187,12 @@ benchmark(int argc, char *argv[])
     uint32_t id = 1;
 
     colo_init();
-    printf("%-5s %6s %7s %12s %14s\n",
-           "proto", "bytes", "conns", "pairs/s", "CPU ns/pair");
+    vlog_set_levels(vlog_module_from_name("colo_instance"),
+                    VLF_ANY_DESTINATION, VLL_WARN);
+    printf("%-5s %6s %7s %14s %12s\n",
+           "proto", "bytes", "conns", "pairs/CPU-s", "ns/pair");
     if (csv) {
-        fprintf(csv, "proto,bytes,conns,pairs_per_s,cpu_ns_per_pair\n");
+        fprintf(csv, "proto,bytes,conns,pairs_per_cpu_s,cpu_ns_per_pair\n");
     }
     for (size_t i = 0; i < ARRAY_SIZE(protos); i++) {
         for (size_t j = 0; j < ARRAY_SIZE(sizes); j++) {
@@ -207,9 +200,18 @@ benchmark(int argc, char *argv[])
                 const char *proto = protos[i] == IPPROTO_TCP ? "tcp" : "udp";
                 struct bench_result r;
 
-                /* A fresh instance per case: no connection left over. */
-                r = run_case(id++, protos[i], sizes[j], conns[k], n_pairs);
-                printf("%-5s %6"PRIuSIZE" %7d %12.0f %14.1f\n",
+                /* The best of three runs, each on a fresh instance: the
+                 * machine's noise only ever adds. */
+                r = (struct bench_result) { .ns_per_pair = DBL_MAX };
+                for (int run = 0; run < 3; run++) {
+                    struct bench_result x = run_case(id++, protos[i],
+                                                     sizes[j], conns[k],
+                                                     n_pairs);
+                    if (x.ns_per_pair < r.ns_per_pair) {
+                        r = x;
+                    }
+                }
+                printf("%-5s %6"PRIuSIZE" %7d %14.0f %12.1f\n",
                        proto, sizes[j], conns[k], r.pps, r.ns_per_pair);
                 if (csv) {
                     fprintf(csv, "%s,%"PRIuSIZE",%d,%.0f,%.1f\n",

@@ -76,7 +76,7 @@ held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
             const struct colo_packet *view)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_held *held = xmalloc(sizeof *held);
+    struct colo_held *held = colo_held_alloc();
 
     /* A held DPDK mbuf would pin its mempool: hold a copy. */
     if (packet->source == DPBUF_DPDK) {

@@ -26,6 +26,7 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "hash.h"
+#include "ovs-thread.h"
 #include "util.h"
 
 void
@@ -108,13 +109,89 @@ colo_release_set_count(const struct colo_release_set *set)
     return hmap_count(&set->map);
 }
 
+/* A colo_held comes and goes with every compared packet.  Each thread keeps
+ * up to HELD_CACHE_MAX free ones, kept off malloc, and frees them when it
+ * exits. */
+#define HELD_CACHE_MAX 512
+
+struct held_cache {
+    struct colo_held *head;     /* Linked through 'node.next'. */
+    size_t n;
+};
+
+static ovsthread_key_t held_cache_key;
+
+static struct colo_held *
+held_cache_pop(struct held_cache *cache)
+{
+    struct colo_held *held = cache->head;
+
+    cache->n--;
+    cache->head = (cache->n
+                   ? CONTAINER_OF(held->node.next, struct colo_held, node)
+                   : NULL);
+    return held;
+}
+
+static void
+held_cache_destroy(void *cache_)
+{
+    struct held_cache *cache = cache_;
+
+    while (cache->n) {
+        free(held_cache_pop(cache));
+    }
+    free(cache);
+}
+
+static struct held_cache *
+held_cache_get(void)
+{
+    static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
+    struct held_cache *cache;
+
+    if (ovsthread_once_start(&once)) {
+        ovsthread_key_create(&held_cache_key, held_cache_destroy);
+        ovsthread_once_done(&once);
+    }
+    cache = ovsthread_getspecific(held_cache_key);
+    if (!cache) {
+        cache = xzalloc(sizeof *cache);
+        ovsthread_setspecific(held_cache_key, cache);
+    }
+    return cache;
+}
+
+struct colo_held *
+colo_held_alloc(void)
+{
+    struct held_cache *cache = held_cache_get();
+
+    return cache->n ? held_cache_pop(cache) : xmalloc(sizeof *cache->head);
+}
+
+/* Frees 'held' itself, not its packet nor its use of a release. */
+static void
+colo_held_dealloc(struct colo_held *held)
+{
+    struct held_cache *cache = held_cache_get();
+
+    if (cache->n >= HELD_CACHE_MAX) {
+        free(held);
+        return;
+    }
+    held->node.next = cache->n ? &cache->head->node : NULL;
+    cache->head = held;
+    cache->n++;
+}
+
 void
 colo_held_free(struct colo_held *held)
 {
     if (held) {
         dp_packet_delete(held->packet);
         colo_release_unuse(held->release);
-        free(held);
+        colo_held_dealloc(held);
     }
 }
 
@@ -162,7 +239,7 @@ colo_release_execute(const struct colo_datapath *dp, struct ovs_list *list)
             dp_packet_batch_add(&batch, held->packet);
             if (held != first) {
                 colo_release_unuse(held->release);
-                free(held);
+                colo_held_dealloc(held);
             }
         }
         n += dp_packet_batch_size(&batch);
@@ -171,7 +248,7 @@ colo_release_execute(const struct colo_datapath *dp, struct ovs_list *list)
         dp->execute(dp->aux, &batch, &flow, (const struct nlattr *)
                     release->actions, release->actions_len);
         colo_release_unuse(release);
-        free(first);
+        colo_held_dealloc(first);
     }
     return n;
 }

@@ -60,6 +60,7 @@ size_t colo_release_set_count(const struct colo_release_set *);
 
 size_t colo_release_execute(const struct colo_datapath *,
                             struct ovs_list *held);
+struct colo_held *colo_held_alloc(void);
 void colo_held_free(struct colo_held *);
 void colo_held_free_list(struct ovs_list *);
 
