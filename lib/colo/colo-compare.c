@@ -314,7 +314,10 @@ compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
         log_malformed(inst, "secondary", error);
         drop_secondary(ctx, packet);
     } else if (!(conn = get_conn(ctx, &view))
-               || !has_room(ctx, conn, conn->n_secondary)) {
+               || (!conn->n_primary
+                   && !has_room(ctx, conn, conn->n_secondary))) {
+        /* The bounds are for packets that would wait: one that primary
+         * packets wait for is compared at once, bounds or not. */
         drop_secondary(ctx, packet);
     } else {
         size_t held_before = conn->n_primary + conn->n_secondary;
