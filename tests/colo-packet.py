@@ -77,6 +77,8 @@ def l4(args, proto, pseudo):
                           0) + data
         c = csum(pseudo(17, len(seg)) + seg) or 0xffff
         return seg[:6] + struct.pack("!H", c) + seg[8:]
+    if proto not in (1, 58):
+        return data
     # ICMP or ICMPv6 echo request.
     echo_type = 8 if proto == 1 else 128
     seg = struct.pack("!BBHHH", echo_type, 0, 0, args.icmp_id,
@@ -86,7 +88,8 @@ def l4(args, proto, pseudo):
 
 
 def ip_frame(args):
-    proto = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58}[args.kind]
+    proto = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58,
+             "ip": args.proto}[args.kind]
     if args.ipv6 or proto == 58:
         src = ipaddress.IPv6Address(args.src or "fd00::2").packed
         dst = ipaddress.IPv6Address(args.dst or "fd00::1").packed
@@ -124,7 +127,10 @@ def arp_frame(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__)
-    p.add_argument("kind", choices=["tcp", "udp", "icmp", "icmp6", "arp"])
+    p.add_argument("kind", choices=["tcp", "udp", "icmp", "icmp6", "arp",
+                                    "ip"])
+    p.add_argument("--proto", type=int, default=47,
+                   help="the IP protocol of 'ip' (raw payload)")
     p.add_argument("--eth-src", default="50:54:00:00:00:02")
     p.add_argument("--eth-dst", default="50:54:00:00:00:01")
     p.add_argument("--vlan", type=int)
