@@ -321,13 +321,15 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
         && first_syn(&conn->secondary)) {
         return COLO_REASON_TCP_FLAGS;         /* A RST against a SYN. */
     } else if (has_flag(held, TCP_SYN)) {
-        if (!tcp->syn_matched || held->view.seq != tcp->syn_seq) {
-            /* A new handshake, not the retransmission of one that matched:
-             * nothing of what came before applies (the 4-tuple may have
-             * been reused).  The old connection's packets that still wait
-             * never matched. */
+        if (!(tcp->syn_pending || tcp->syn_matched)
+            || held->view.seq != tcp->syn_seq) {
+            /* A new handshake, not the retransmission of the one under
+             * way or matched: nothing of what came before applies (the
+             * 4-tuple may have been reused).  The old connection's packets
+             * that still wait never matched. */
             tcp_forget(conn, dropped);
             tcp->syn_pending = true;
+            tcp->syn_seq = held->view.seq;
             if (conn->n_primary > 1) {
                 return COLO_REASON_TCP_FLAGS;
             }

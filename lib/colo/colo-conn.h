@@ -58,8 +58,8 @@ struct colo_held {
 struct colo_tcp {
     bool synced;                /* 'next' is known. */
     bool syn_pending;           /* A primary SYN waits for the secondary's. */
-    bool syn_matched;           /* The handshake matched, at 'syn_seq'. */
-    uint32_t syn_seq;           /* The primary's ISN. */
+    bool syn_matched;           /* The handshake matched. */
+    uint32_t syn_seq;           /* The primary's ISN, once it sent SYN. */
     uint32_t next;              /* Everything before it matched. */
 
     bool s_ack_valid;
