@@ -131,12 +131,16 @@ drop_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     dp_packet_delete(packet);
 }
 
+/* Counts a frame from 'side' that failed to parse. */
 static void
-log_malformed(const struct colo_instance *inst, const char *side,
-              enum colo_packet_error error)
+count_malformed(struct colo_instance *inst, const char *side,
+                enum colo_packet_error error)
+    OVS_REQUIRES(inst->mutex)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
+    inst->stats.malformed++;
+    COVERAGE_INC(colo_malformed);
     VLOG_DBG_RL(&rl, "instance %"PRIu32": %s frame %s", inst->id, side,
                 colo_packet_error_to_string(error));
 }
@@ -277,9 +281,7 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
     if (inst->state == COLO_STATE_FAILED_OVER) {
         release_uncompared(ctx, packet, &view);
     } else if (error) {
-        inst->stats.malformed++;
-        COVERAGE_INC(colo_malformed);
-        log_malformed(inst, "primary", error);
+        count_malformed(inst, "primary", error);
         release_uncompared(ctx, packet, &view);
     } else if (!(conn = get_conn(ctx, &view))) {
         release_uncompared(ctx, packet, &view);
@@ -309,9 +311,7 @@ compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     if (inst->state == COLO_STATE_FAILED_OVER) {
         drop_secondary(ctx, packet);
     } else if (error) {
-        inst->stats.malformed++;
-        COVERAGE_INC(colo_malformed);
-        log_malformed(inst, "secondary", error);
+        count_malformed(inst, "secondary", error);
         drop_secondary(ctx, packet);
     } else if (!(conn = get_conn(ctx, &view))
                || (!conn->n_primary
