@@ -29,7 +29,8 @@ TESTSUITE_AT += \
 	tests/colo-testsuite.at \
 	tests/colo-actions.at \
 	tests/colo-datapath.at \
-	tests/colo-compare.at
+	tests/colo-compare.at \
+	tests/colo-rewrite.at
 
 EXTRA_DIST += tests/colo-packet.py
 
@@ -37,4 +38,6 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \
 	tests/system-colo-actions.at
 
-tests_ovstest_SOURCES += tests/test-colo-compare.c
+tests_ovstest_SOURCES += \
+	tests/test-colo-compare.c \
+	tests/test-colo-rewrite.c

@@ -17,8 +17,9 @@
 
 The colo tests craft what a guest sends: by default a frame from the
 guest (50:54:00:00:00:02, 10.0.0.2 or fd00::2) to the client
-(50:54:00:00:00:01, 10.0.0.1 or fd00::1).  Options that break a header on
-purpose (--ihl, --doff, --tot-len, --truncate) make malformed frames.
+(50:54:00:00:00:01, 10.0.0.1 or fd00::1); --to-guest turns the default
+addresses and ports around.  Options that break a header on purpose (--ihl,
+--doff, --tot-len, --truncate, --tcp-opts) make malformed frames.
 """
 
 import argparse
@@ -53,6 +54,8 @@ def tcp_options(args):
         edges = [int(x) for x in args.sack.replace("-", ",").split(",")]
         opts += b"\x01\x01" + struct.pack("!BB", 5, 2 + 4 * len(edges))
         opts += struct.pack("!%dI" % len(edges), *edges)
+    if args.tcp_opts:
+        opts += bytes.fromhex(args.tcp_opts)
     return opts + b"\x01" * (-len(opts) % 4)
 
 
@@ -91,8 +94,8 @@ def ip_frame(args):
     proto = {"tcp": 6, "udp": 17, "icmp": 1, "icmp6": 58,
              "ip": args.proto}[args.kind]
     if args.ipv6 or proto == 58:
-        src = ipaddress.IPv6Address(args.src or "fd00::2").packed
-        dst = ipaddress.IPv6Address(args.dst or "fd00::1").packed
+        src = ipaddress.IPv6Address(args.src).packed
+        dst = ipaddress.IPv6Address(args.dst).packed
 
         def pseudo(p, n):
             return src + dst + struct.pack("!IxxxB", n, p)
@@ -104,8 +107,8 @@ def ip_frame(args):
                           nxt, args.ttl) + src + dst
         return 0x86dd, hdr + seg
 
-    src = ipaddress.IPv4Address(args.src or "10.0.0.2").packed
-    dst = ipaddress.IPv4Address(args.dst or "10.0.0.1").packed
+    src = ipaddress.IPv4Address(args.src).packed
+    dst = ipaddress.IPv4Address(args.dst).packed
 
     def pseudo(p, n):
         return src + dst + struct.pack("!xBH", p, n)
@@ -119,8 +122,8 @@ def ip_frame(args):
 
 
 def arp_frame(args):
-    spa = ipaddress.IPv4Address(args.src or "10.0.0.2").packed
-    tpa = ipaddress.IPv4Address(args.dst or "10.0.0.1").packed
+    spa = ipaddress.IPv4Address(args.src).packed
+    tpa = ipaddress.IPv4Address(args.dst).packed
     return 0x0806, (struct.pack("!HHBBH", 1, 0x0800, 6, 4, args.arp_op)
                     + mac(args.eth_src) + spa + b"\0" * 6 + tpa)
 
@@ -131,8 +134,10 @@ def main():
                                     "ip"])
     p.add_argument("--proto", type=int, default=47,
                    help="the IP protocol of 'ip' (raw payload)")
-    p.add_argument("--eth-src", default="50:54:00:00:00:02")
-    p.add_argument("--eth-dst", default="50:54:00:00:00:01")
+    p.add_argument("--to-guest", action="store_true",
+                   help="a frame from the client to the guest")
+    p.add_argument("--eth-src")
+    p.add_argument("--eth-dst")
     p.add_argument("--vlan", type=int)
     p.add_argument("--ipv6", action="store_true")
     p.add_argument("--src")
@@ -150,6 +155,7 @@ def main():
     p.add_argument("--sack-ok", action="store_true")
     p.add_argument("--ts", help="TSVAL,TSECR")
     p.add_argument("--sack", help="LEFT-RIGHT[,LEFT-RIGHT]")
+    p.add_argument("--tcp-opts", help="more TCP options, as hex")
     p.add_argument("--icmp-id", type=int, default=1)
     p.add_argument("--icmp-seq", type=int, default=1)
     p.add_argument("--arp-op", type=int, default=1)
@@ -162,10 +168,21 @@ def main():
     p.add_argument("--count", type=int, default=1,
                    help="print N frames, --sport, --sport+1, ...")
     args = p.parse_args()
+    guest = ["50:54:00:00:00:02", "10.0.0.2", "fd00::2",
+             53 if args.kind == "udp" else 80]
+    client = ["50:54:00:00:00:01", "10.0.0.1", "fd00::1",
+              5353 if args.kind == "udp" else 40000]
+    if args.to_guest:
+        guest, client = client, guest
+    args.eth_src = args.eth_src or guest[0]
+    args.eth_dst = args.eth_dst or client[0]
+    ip = 2 if args.ipv6 or args.kind == "icmp6" else 1
+    args.src = args.src or guest[ip]
+    args.dst = args.dst or client[ip]
     if args.sport is None:
-        args.sport = 53 if args.kind == "udp" else 80
+        args.sport = guest[3]
     if args.dport is None:
-        args.dport = 5353 if args.kind == "udp" else 40000
+        args.dport = client[3]
 
     sport = args.sport
     for i in range(args.count):

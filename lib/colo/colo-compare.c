@@ -34,6 +34,7 @@
 #include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
 #include "colo/colo-release.h"
+#include "colo/colo-rewrite.h"
 #include "conntrack.h"
 #include "coverage.h"
 #include "dp-packet.h"
@@ -540,6 +541,8 @@ scan_instance(struct colo_instance *inst, const struct colo_datapath *dp,
     } else if (now >= inst->next_scan) {
         n = scan_conns(inst, dp, now, &expiries);
         colo_release_set_sweep(&inst->releases);
+        colo_rewriter_expire(&inst->rewriter, now,
+                             inst->options.rewrite_timeout);
         inst->next_scan = now + inst->options.expired_scan_cycle;
     }
     colo_next_scan = MIN(colo_next_scan, inst->next_scan);

@@ -25,19 +25,6 @@
 #include "packets.h"
 #include "util.h"
 
-/* TCP sequence number comparisons, modulo 2**32. */
-static bool
-seq_lt(uint32_t a, uint32_t b)
-{
-    return (int32_t) (a - b) < 0;
-}
-
-static bool
-seq_le(uint32_t a, uint32_t b)
-{
-    return (int32_t) (a - b) <= 0;
-}
-
 static bool
 has_flag(const struct colo_held *h, uint16_t flag)
 {
@@ -134,7 +121,7 @@ insert_secondary_in_order(struct colo_conn *conn, struct colo_held *held)
         struct colo_held *prev = CONTAINER_OF(pos->prev, struct colo_held,
                                               node);
 
-        if (seq_le(prev->view.seq, held->view.seq)) {
+        if (colo_seq_le(prev->view.seq, held->view.seq)) {
             break;
         }
         pos = pos->prev;
@@ -148,12 +135,12 @@ insert_secondary_in_order(struct colo_conn *conn, struct colo_held *held)
 static void
 tcp_note_primary(struct colo_tcp *tcp, const struct colo_held *h)
 {
-    if (!tcp->p_seen || seq_lt(tcp->p_end, segment_end(h))) {
+    if (!tcp->p_seen || colo_seq_lt(tcp->p_end, segment_end(h))) {
         tcp->p_seen = true;
         tcp->p_end = segment_end(h);
     }
     if (has_flag(h, TCP_ACK)
-        && (!tcp->p_ack_valid || seq_lt(tcp->p_ack, h->view.ack))) {
+        && (!tcp->p_ack_valid || colo_seq_lt(tcp->p_ack, h->view.ack))) {
         tcp->p_ack_valid = true;
         tcp->p_ack = h->view.ack;
     }
@@ -210,10 +197,10 @@ tcp_secondary_at(struct colo_conn *conn, uint32_t next,
     struct colo_held *s;
 
     LIST_FOR_EACH_SAFE (s, node, &conn->secondary) {
-        if (has_flag(s, TCP_SYN) || seq_le(segment_end(s), next)) {
+        if (has_flag(s, TCP_SYN) || colo_seq_le(segment_end(s), next)) {
             remove_secondary(conn, s, dropped);
         } else {
-            return seq_le(s->view.seq, next) ? s : NULL;
+            return colo_seq_le(s->view.seq, next) ? s : NULL;
         }
     }
     return NULL;
@@ -227,7 +214,8 @@ tcp_primary_at(const struct colo_conn *conn, uint32_t next)
 
     LIST_FOR_EACH (p, node, &conn->primary) {
         if (!has_flag(p, TCP_SYN | TCP_RST)
-            && seq_le(p->view.seq, next) && seq_lt(next, segment_end(p))) {
+            && colo_seq_le(p->view.seq, next)
+            && colo_seq_lt(next, segment_end(p))) {
             return p;
         }
     }
@@ -254,8 +242,8 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
             break;
         }
 
-        bool p_data = seq_lt(tcp->next, data_end(p));
-        bool s_data = seq_lt(tcp->next, data_end(s));
+        bool p_data = colo_seq_lt(tcp->next, data_end(p));
+        bool s_data = colo_seq_lt(tcp->next, data_end(s));
         if (p_data && s_data) {
             uint32_t n = MIN(data_end(p) - tcp->next,
                              data_end(s) - tcp->next);
@@ -351,7 +339,7 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
     struct colo_tcp *tcp = &conn->tcp;
 
     if (has_flag(held, TCP_ACK)
-        && (!tcp->s_ack_valid || seq_lt(tcp->s_ack, held->view.ack))) {
+        && (!tcp->s_ack_valid || colo_seq_lt(tcp->s_ack, held->view.ack))) {
         tcp->s_ack_valid = true;
         tcp->s_ack = held->view.ack;
     }
@@ -369,7 +357,7 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
         /* A matched SYN again, or a pure ACK: its ack is all it brings. */
         ovs_list_push_back(dropped, &held->node);
     } else if (tcp->synced && !tcp->syn_pending
-               && seq_le(segment_end(held), tcp->next)) {
+               && colo_seq_le(segment_end(held), tcp->next)) {
         /* Compared already: a retransmission. */
         ovs_list_push_back(dropped, &held->node);
     } else {
@@ -392,11 +380,11 @@ tcp_can_release(const struct colo_tcp *tcp, const struct colo_held *h)
         if (!tcp->s_rst || tcp->s_rst_seq != h->view.seq) {
             return false;
         }
-    } else if (seq_lt(tcp->next, segment_end(h))) {
+    } else if (colo_seq_lt(tcp->next, segment_end(h))) {
         return false;
     }
     return !has_flag(h, TCP_ACK)
-           || (tcp->s_ack_valid && seq_le(h->view.ack, tcp->s_ack));
+           || (tcp->s_ack_valid && colo_seq_le(h->view.ack, tcp->s_ack));
 }
 
 /* After a checkpoint the secondary is a copy of the primary: it has sent

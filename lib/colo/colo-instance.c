@@ -56,6 +56,7 @@ static const struct colo_option colo_option_table[] = {
     COLO_OPTION(max_queue_size, 1, 1 << 20),
     COLO_OPTION(max_held, 1, 1 << 24),
     COLO_OPTION(max_conns, 1, 1 << 24),
+    COLO_OPTION(rewrite_timeout, 1, 7 * 24 * 3600 * 1000),
 };
 
 void
@@ -69,6 +70,8 @@ colo_options_init(struct colo_options *options)
         .max_queue_size = 1024,
         .max_held = 65536,
         .max_conns = 65536,
+        /* OVS's conntrack keeps an established TCP connection as long. */
+        .rewrite_timeout = 24 * 3600 * 1000,
     };
 }
 
@@ -144,6 +147,7 @@ colo_instance_get(uint32_t id)
         colo_release_set_init(&inst->releases);
         ovs_list_init(&inst->pending);
         inst->next_scan = LLONG_MAX;
+        colo_rewriter_init(&inst->rewriter);
         cmap_insert(&colo_instances, &inst->node, hash_int(id, 0));
         VLOG_INFO("instance %"PRIu32" created", id);
     }
@@ -317,6 +321,7 @@ colo_instance_checkpoint_done(struct colo_instance *inst)
         error = xasprintf("instance %"PRIu32" has failed over", inst->id);
     } else {
         colo_instance_flush(inst);
+        colo_rewriter_checkpoint_done(&inst->rewriter);
         inst->state = COLO_STATE_PROTECTED;
         inst->stats.checkpoints++;
     }
@@ -403,5 +408,6 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
                   hmap_count(&inst->conns), inst->n_held, inst->n_pending);
     colo_request_format(&inst->request, s);
     colo_stats_format(&inst->stats, s);
+    colo_rewriter_format(&inst->rewriter, s);
     ovs_mutex_unlock(&inst->mutex);
 }

@@ -35,6 +35,7 @@
 #include "colo/colo.h"
 #include "colo/colo-packet.h"
 #include "colo/colo-release.h"
+#include "colo/colo-rewrite.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 #include "openvswitch/thread.h"
@@ -48,7 +49,10 @@ struct colo_options {
     unsigned int expired_scan_cycle;    /* ms between two scans. */
     unsigned int max_queue_size;        /* Per connection and side. */
     unsigned int max_held;      /* Packets held, both sides, at once. */
-    unsigned int max_conns;     /* Connections compared at once. */
+    unsigned int max_conns;     /* Connections compared, or rewritten, at
+                                 * once. */
+    unsigned int rewrite_timeout;       /* ms the rewriter keeps an idle
+                                         * connection. */
 };
 
 enum colo_state {
@@ -109,6 +113,9 @@ struct colo_instance {
     size_t n_pending OVS_GUARDED;
     bool releasing OVS_GUARDED;
     long long int next_scan OVS_GUARDED;
+
+    /* On the secondary host. */
+    struct colo_rewriter rewriter OVS_GUARDED;
 };
 
 void colo_options_init(struct colo_options *);

@@ -97,6 +97,19 @@ enum colo_packet_diff colo_packet_compare(const struct dp_packet *,
                                           const struct dp_packet *,
                                           const struct colo_packet *);
 
+/* TCP sequence number comparisons, modulo 2**32. */
+static inline bool
+colo_seq_lt(uint32_t a, uint32_t b)
+{
+    return (int32_t) (a - b) < 0;
+}
+
+static inline bool
+colo_seq_le(uint32_t a, uint32_t b)
+{
+    return (int32_t) (a - b) <= 0;
+}
+
 uint32_t colo_packet_key_hash(const struct colo_packet_key *);
 bool colo_packet_key_equals(const struct colo_packet_key *,
                             const struct colo_packet_key *);

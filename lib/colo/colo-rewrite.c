@@ -14,34 +14,471 @@
  * limitations under the License.
  */
 
-/* The rewriter (QEMU's filter-rewriter) on the secondary host: TCP seq/ack
- * shifted so that the SVM's connections survive its own ISNs.
- *
- * Not written yet.  Until it is, the packets that colo_rewrite hands in are
- * counted (coverage counter colo_rewrite_unimplemented) and logged once; they
- * are dropped where the action owns them (it is the flow's last action), and
- * otherwise odp-execute keeps them and they go on unchanged.  Nothing here
- * claims to have rewritten them. */
+/* The rewriter (colo-rewrite.h): each connection's offsets learned on its
+ * handshake, seq, ack, SACK and timestamps moved with the TCP checksum kept
+ * right, and the state of closed connections ended. */
 
 #include <config.h>
 #include "colo/colo-rewrite.h"
 
+#include <string.h>
+#include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
+#include "colo/colo-packet.h"
 #include "coverage.h"
+#include "csum.h"
 #include "dp-packet.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
+#include "packets.h"
+#include "timeval.h"
+#include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(colo_rewrite);
 
-COVERAGE_DEFINE(colo_rewrite_unimplemented);
+COVERAGE_DEFINE(colo_rewritten);
+COVERAGE_DEFINE(colo_rewrite_malformed);
+COVERAGE_DEFINE(colo_rewrite_conn_limit);
+
+/* A connection whose handshake has not finished is forgotten after this
+ * long idle (or the instance's rewrite_timeout, if shorter), as OVS's
+ * conntrack forgets an opening TCP connection. */
+#define COLO_REWRITE_OPENING_MS (30 * 1000)
+
+/* The TCP options that carry sequence numbers or timestamps. */
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_SACK 5
+#define TCPOPT_TIMESTAMP 8
+#define TCPOLEN_TIMESTAMP 10
+#define TCPOLEN_SACK_BLOCK 8
+
+/* Offsets of the fields rewritten, in the TCP header. */
+#define TCP_SEQ_OFS 4
+#define TCP_ACK_OFS 8
+#define TCP_CSUM_OFS 16
+
+struct colo_rewrite_conn {
+    struct hmap_node node;      /* In struct colo_rewriter's 'conns'. */
+    struct colo_packet_key key; /* As the guest sends. */
+    long long int used;         /* time_msec() of its last packet. */
+
+    /* From the SVM's SYN (the guest opens) or SYN-ACK (it accepts). */
+    uint32_t svm_isn;
+    uint32_t svm_tsval;
+    bool svm_has_ts;
+
+    /* Known once the client's answer to it, which acknowledges the PVM's
+     * SYN, reaches the SVM. */
+    bool learned;
+    bool has_ts_offset;
+    uint32_t seq_offset;        /* The SVM's ISN - the PVM's ISN. */
+    uint32_t ts_offset;         /* The SVM's TSval - the PVM's TSval. */
+
+    /* Closing, in the PVM's sequence space: the state ends once both
+     * FINs are acknowledged. */
+    bool guest_fin;
+    bool client_fin;
+    bool guest_fin_acked;
+    bool client_fin_acked;
+    uint32_t guest_fin_end;     /* The sequence number after each FIN. */
+    uint32_t client_fin_end;
+};
+
+/* A TCP segment being rewritten in place. */
+struct segment {
+    uint8_t *tcp;               /* Its header, inside the frame. */
+    size_t hdr_len;             /* With options. */
+    uint16_t flags;
+    bool fix_csum;              /* False: the checksum is left to offload. */
+    bool changed;
+
+    /* Offsets in the header of the options Linux acts on (the last of each
+     * kind), or 0. */
+    size_t ts;                  /* The timestamp option's TSval. */
+    size_t sack;                /* The first SACK block edge... */
+    size_t sack_len;            /* ...and the bytes of blocks. */
+    bool bad_options;           /* Parsing stopped at a bad length. */
+};
+
+/* What one batch is rewritten with. */
+struct rewrite_ctx {
+    struct colo_rewriter *rw;
+    unsigned int max_conns;
+    bool failed_over;
+    long long int now;
+};
+
+void
+colo_rewriter_init(struct colo_rewriter *rw)
+{
+    hmap_init(&rw->conns);
+    memset(&rw->stats, 0, sizeof rw->stats);
+}
+
+static uint32_t
+get32(const struct segment *seg, size_t ofs)
+{
+    ovs_be32 x;
+
+    memcpy(&x, seg->tcp + ofs, sizeof x);
+    return ntohl(x);
+}
+
+/* Writes 'value' at 'ofs' in the header of 'seg' and updates the checksum
+ * for it, unless the checksum is left to offload: then the field holds only
+ * the pseudo-header's sum, which this does not change. */
+static void
+put32(struct segment *seg, size_t ofs, uint32_t value)
+{
+    /* The checksum adds up 16-bit words counted from the header's start,
+     * and an option's field may begin at an odd offset: each word the
+     * field touches is updated in turn. */
+    size_t first = ofs & ~(size_t) 1;
+    size_t n_words = (ofs + sizeof(ovs_be32) + 1 - first) / 2;
+    ovs_be16 old_words[3], new_words[3];
+    ovs_be32 x = htonl(value);
+    ovs_be16 csum;
+
+    if (get32(seg, ofs) == value) {
+        return;
+    }
+    memcpy(old_words, seg->tcp + first, n_words * 2);
+    memcpy(seg->tcp + ofs, &x, sizeof x);
+    memcpy(new_words, seg->tcp + first, n_words * 2);
+    if (seg->fix_csum) {
+        memcpy(&csum, seg->tcp + TCP_CSUM_OFS, sizeof csum);
+        for (size_t i = 0; i < n_words; i++) {
+            csum = recalc_csum16(csum, old_words[i], new_words[i]);
+        }
+        memcpy(seg->tcp + TCP_CSUM_OFS, &csum, sizeof csum);
+    }
+    seg->changed = true;
+}
+
+/* Finds the timestamp and SACK options of 'seg'.  Like Linux's parser, it
+ * stops at an option whose length is below 2 or runs past the header, and
+ * keeps what it found before. */
+static void
+find_options(struct segment *seg)
+{
+    size_t i = TCP_HEADER_LEN;
+
+    while (i < seg->hdr_len) {
+        uint8_t kind = seg->tcp[i];
+        size_t len;
+
+        if (kind == TCPOPT_EOL) {
+            return;
+        } else if (kind == TCPOPT_NOP) {
+            i++;
+            continue;
+        }
+        len = seg->hdr_len - i >= 2 ? seg->tcp[i + 1] : 0;
+        if (len < 2 || len > seg->hdr_len - i) {
+            seg->bad_options = true;
+            return;
+        }
+        if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
+            seg->ts = i + 2;
+        } else if (kind == TCPOPT_SACK && len > 2
+                   && (len - 2) % TCPOLEN_SACK_BLOCK == 0) {
+            seg->sack = i + 2;
+            seg->sack_len = len - 2;
+        }
+        i += len;
+    }
+}
+
+static struct colo_rewrite_conn *
+conn_find(struct colo_rewriter *rw, const struct colo_packet_key *key)
+{
+    struct colo_rewrite_conn *conn;
+
+    HMAP_FOR_EACH_WITH_HASH (conn, node, colo_packet_key_hash(key),
+                             &rw->conns) {
+        if (colo_packet_key_equals(&conn->key, key)) {
+            return conn;
+        }
+    }
+    return NULL;
+}
+
+/* Starts following the connection that the SVM's SYN or SYN-ACK 'seg'
+ * opens, unless the instance has failed over (new connections are the
+ * SVM's own then) or follows max_conns connections already. */
+static struct colo_rewrite_conn *
+conn_create(struct rewrite_ctx *ctx, const struct colo_packet *view,
+            const struct segment *seg)
+{
+    struct colo_rewrite_conn *conn;
+
+    if (ctx->failed_over) {
+        return NULL;
+    } else if (hmap_count(&ctx->rw->conns) >= ctx->max_conns) {
+        ctx->rw->stats.limit_hits++;
+        COVERAGE_INC(colo_rewrite_conn_limit);
+        return NULL;
+    }
+
+    conn = xzalloc(sizeof *conn);
+    conn->key = view->key;
+    conn->svm_isn = view->seq;
+    if (seg->ts) {
+        conn->svm_has_ts = true;
+        conn->svm_tsval = get32(seg, seg->ts);
+    }
+    hmap_insert(&ctx->rw->conns, &conn->node,
+                colo_packet_key_hash(&conn->key));
+    return conn;
+}
+
+static void
+conn_remove(struct colo_rewriter *rw, struct colo_rewrite_conn *conn)
+{
+    hmap_remove(&rw->conns, &conn->node);
+    free(conn);
+}
+
+/* Ends 'conn' after a RST, or once both FINs are acknowledged.  A
+ * retransmission of the last ACK after that passes as it comes. */
+static void
+conn_close_if_done(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
+                   const struct segment *seg)
+{
+    if (seg->flags & TCP_RST
+        || (conn->guest_fin_acked && conn->client_fin_acked)) {
+        rw->stats.closed++;
+        conn_remove(rw, conn);
+    }
+}
+
+/* The client's first acknowledgement after the SVM's SYN or SYN-ACK
+ * acknowledges the PVM's SYN, and echoes its timestamp. */
+static void
+conn_learn(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
+           const struct colo_packet *view, const struct segment *seg)
+{
+    conn->seq_offset = conn->svm_isn + 1 - view->ack;
+    if (conn->svm_has_ts && seg->ts) {
+        conn->ts_offset = conn->svm_tsval - get32(seg, seg->ts + 4);
+        conn->has_ts_offset = true;
+    }
+    conn->learned = true;
+    rw->stats.learned++;
+}
+
+/* A packet from the SVM, on its way to the compare: seq and TSval move into
+ * the PVM's space. */
+static void
+rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
+                   struct segment *seg)
+{
+    struct colo_rewrite_conn *conn = conn_find(ctx->rw, &view->key);
+    uint32_t seq = view->seq;
+
+    if (seg->flags & TCP_SYN) {
+        if (conn && conn->svm_isn != view->seq) {
+            /* A new connection on the same addresses and ports. */
+            ctx->rw->stats.closed++;
+            conn_remove(ctx->rw, conn);
+            conn = NULL;
+        }
+        if (!conn) {
+            conn = conn_create(ctx, view, seg);
+        }
+    }
+    if (!conn) {
+        ctx->rw->stats.untracked++;
+        return;
+    }
+    conn->used = ctx->now;
+
+    if (conn->learned) {
+        seq -= conn->seq_offset;
+        put32(seg, TCP_SEQ_OFS, seq);
+        if (seg->ts && conn->has_ts_offset) {
+            put32(seg, seg->ts, get32(seg, seg->ts) - conn->ts_offset);
+        }
+    }
+    if (seg->flags & TCP_FIN) {
+        conn->guest_fin = true;
+        conn->guest_fin_end = seq + view->payload_len + 1;
+    }
+    if (seg->flags & TCP_ACK && conn->client_fin
+        && colo_seq_le(conn->client_fin_end, view->ack)) {
+        conn->client_fin_acked = true;
+    }
+    conn_close_if_done(ctx->rw, conn, seg);
+}
+
+/* A packet from the client, on its way to the SVM: ack, SACK block edges
+ * and TSecr move into the SVM's space. */
+static void
+rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
+                 struct segment *seg)
+{
+    struct colo_packet_key key = view->key;
+    struct colo_rewrite_conn *conn;
+
+    /* Connections are kept by the guest's side of them. */
+    key.src = view->key.dst;
+    key.dst = view->key.src;
+    key.src_port = view->key.dst_port;
+    key.dst_port = view->key.src_port;
+    conn = conn_find(ctx->rw, &key);
+    if (!conn) {
+        ctx->rw->stats.untracked++;
+        return;
+    }
+    conn->used = ctx->now;
+
+    if (seg->flags & TCP_ACK) {
+        if (!conn->learned) {
+            conn_learn(ctx->rw, conn, view, seg);
+        }
+        put32(seg, TCP_ACK_OFS, view->ack + conn->seq_offset);
+        for (size_t i = 0; i < seg->sack_len; i += 4) {
+            put32(seg, seg->sack + i,
+                  get32(seg, seg->sack + i) + conn->seq_offset);
+        }
+        if (seg->ts && conn->has_ts_offset) {
+            put32(seg, seg->ts + 4,
+                  get32(seg, seg->ts + 4) + conn->ts_offset);
+        }
+        if (conn->guest_fin && colo_seq_le(conn->guest_fin_end, view->ack)) {
+            conn->guest_fin_acked = true;
+        }
+    }
+    if (seg->flags & TCP_FIN) {
+        conn->client_fin = true;
+        conn->client_fin_end = view->seq + view->payload_len + 1;
+    }
+    conn_close_if_done(ctx->rw, conn, seg);
+}
+
+static void
+rewrite_packet(struct rewrite_ctx *ctx, enum colo_mode mode,
+               struct dp_packet *packet)
+{
+    struct colo_packet view;
+    enum colo_packet_error error = colo_packet_parse(packet, &view);
+    struct segment seg;
+
+    if (error) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+
+        /* What the guest's stack or the compare will drop anyway: passed
+         * as it is. */
+        ctx->rw->stats.malformed++;
+        COVERAGE_INC(colo_rewrite_malformed);
+        VLOG_DBG_RL(&rl, "%s: passing a %s frame as it is",
+                    colo_mode_to_string(mode),
+                    colo_packet_error_to_string(error));
+        return;
+    } else if (view.kind != COLO_PACKET_TCP) {
+        return;
+    }
+
+    memset(&seg, 0, sizeof seg);
+    seg.tcp = (uint8_t *) dp_packet_data(packet) + view.ofs + view.l4_ofs;
+    seg.hdr_len = view.payload_ofs - (view.ofs + view.l4_ofs);
+    seg.flags = view.tcp_flags;
+    seg.fix_csum = !dp_packet_hwol_l4_is_tcp(packet);
+    find_options(&seg);
+    if (seg.bad_options) {
+        ctx->rw->stats.bad_options++;
+    }
+
+    if (mode == COLO_TO_GUEST) {
+        rewrite_to_guest(ctx, &view, &seg);
+    } else {
+        rewrite_from_guest(ctx, &view, &seg);
+    }
+    if (seg.changed) {
+        ctx->rw->stats.rewritten++;
+        COVERAGE_INC(colo_rewritten);
+    }
+}
+
+/* Rewrites, in place, the packets of 'batch' that 'mode' (COLO_TO_GUEST or
+ * COLO_FROM_GUEST) crosses for instance 'inst'. */
+void
+colo_rewrite_batch(struct colo_instance *inst, enum colo_mode mode,
+                   struct dp_packet_batch *batch)
+{
+    struct dp_packet *packet;
+
+    ovs_mutex_lock(&inst->mutex);
+    struct rewrite_ctx ctx = {
+        .rw = &inst->rewriter,
+        .max_conns = inst->options.max_conns,
+        .failed_over = inst->state == COLO_STATE_FAILED_OVER,
+        .now = time_msec(),
+    };
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        rewrite_packet(&ctx, mode, packet);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+}
 
 void
 colo_rewrite_execute(const struct colo_odp_action *action,
                      struct dp_packet_batch *batch, bool should_steal)
 {
-    COVERAGE_ADD(colo_rewrite_unimplemented, dp_packet_batch_size(batch));
-    VLOG_WARN_ONCE("colo_rewrite(id=%"PRIu32",%s): not implemented yet, "
-                   "packets are not rewritten", action->id,
-                   colo_mode_to_string(action->mode));
+    colo_rewrite_batch(colo_instance_get(action->id), action->mode, batch);
+    /* The packets go on with the flow's next actions.  As its last action
+     * this one owns them, and nothing is left to do with them. */
     dp_packet_delete_batch(batch, should_steal);
+}
+
+/* The checkpoint made the SVM a copy of the PVM: its connections now have
+ * the PVM's sequence numbers and clock. */
+void
+colo_rewriter_checkpoint_done(struct colo_rewriter *rw)
+{
+    struct colo_rewrite_conn *conn;
+
+    HMAP_FOR_EACH (conn, node, &rw->conns) {
+        if (conn->learned) {
+            conn->svm_isn -= conn->seq_offset;
+        }
+        /* A handshake in progress is the PVM's now, offsets included. */
+        conn->learned = true;
+        conn->seq_offset = 0;
+        conn->ts_offset = 0;
+    }
+}
+
+/* Forgets the connections idle for 'idle_timeout' ms, or for
+ * COLO_REWRITE_OPENING_MS if their handshake has not finished. */
+void
+colo_rewriter_expire(struct colo_rewriter *rw, long long int now,
+                     unsigned int idle_timeout)
+{
+    long long int opening_timeout = MIN(idle_timeout,
+                                        COLO_REWRITE_OPENING_MS);
+    struct colo_rewrite_conn *conn;
+
+    HMAP_FOR_EACH_SAFE (conn, node, &rw->conns) {
+        if (now - conn->used >= (conn->learned ? idle_timeout
+                                 : opening_timeout)) {
+            rw->stats.expired++;
+            conn_remove(rw, conn);
+        }
+    }
+}
+
+void
+colo_rewriter_format(const struct colo_rewriter *rw, struct ds *s)
+{
+    const struct colo_rewrite_stats *st = &rw->stats;
+
+    ds_put_format(s, "  rewriter: conns=%"PRIuSIZE" rewritten=%"PRIu64
+                  " learned=%"PRIu64" closed=%"PRIu64" expired=%"PRIu64
+                  " limit_hits=%"PRIu64" untracked=%"PRIu64
+                  " bad_frames=%"PRIu64" bad_options=%"PRIu64"\n",
+                  hmap_count(&rw->conns), st->rewritten, st->learned,
+                  st->closed, st->expired, st->limit_hits, st->untracked,
+                  st->malformed, st->bad_options);
 }
