@@ -32,11 +32,12 @@ TESTSUITE_AT += \
 	tests/colo-compare.at \
 	tests/colo-rewrite.at
 
-EXTRA_DIST += tests/colo-packet.py
+EXTRA_DIST += tests/colo-packet.py tests/colo-tcp.py
 
 SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \
-	tests/system-colo-actions.at
+	tests/system-colo-actions.at \
+	tests/system-colo-path.at
 
 tests_ovstest_SOURCES += \
 	tests/test-colo-compare.c \
