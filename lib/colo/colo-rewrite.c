@@ -75,6 +75,14 @@ struct colo_rewrite_conn {
     uint32_t seq_offset;        /* The SVM's ISN - the PVM's ISN. */
     uint32_t ts_offset;         /* The SVM's TSval - the PVM's TSval. */
 
+    /* Where the client's stream is, to tell a RST that Linux would act on
+     * from one it would ignore: the SVM has acknowledged up to 'guest_ack'
+     * and the client has sent up to 'client_next'. */
+    bool has_guest_ack;
+    bool has_client_next;
+    uint32_t guest_ack;
+    uint32_t client_next;
+
     /* Closing, in the PVM's sequence space: the state ends once both
      * FINs are acknowledged. */
     bool guest_fin;
@@ -240,14 +248,14 @@ conn_remove(struct colo_rewriter *rw, struct colo_rewrite_conn *conn)
     free(conn);
 }
 
-/* Ends 'conn' after a RST, or once both FINs are acknowledged.  A
- * retransmission of the last ACK after that passes as it comes. */
+/* Ends 'conn' after a RST that counts ('rst'), or once both FINs are
+ * acknowledged.  A retransmission of the last ACK after that passes as it
+ * comes. */
 static void
 conn_close_if_done(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
-                   const struct segment *seg)
+                   bool rst)
 {
-    if (seg->flags & TCP_RST
-        || (conn->guest_fin_acked && conn->client_fin_acked)) {
+    if (rst || (conn->guest_fin_acked && conn->client_fin_acked)) {
         rw->stats.closed++;
         conn_remove(rw, conn);
     }
@@ -280,12 +288,16 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
     if (seg->flags & TCP_SYN) {
         if (conn && conn->svm_isn != view->seq) {
             /* A new connection on the same addresses and ports. */
-            ctx->rw->stats.closed++;
             conn_remove(ctx->rw, conn);
             conn = NULL;
         }
         if (!conn) {
             conn = conn_create(ctx, view, seg);
+        } else if (!conn->learned && seg->ts) {
+            /* A retransmission: the client will echo the PVM's matching
+             * one, sent about as late. */
+            conn->svm_has_ts = true;
+            conn->svm_tsval = get32(seg, seg->ts);
         }
     }
     if (!conn) {
@@ -305,11 +317,43 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         conn->guest_fin = true;
         conn->guest_fin_end = seq + view->payload_len + 1;
     }
-    if (seg->flags & TCP_ACK && conn->client_fin
-        && colo_seq_le(conn->client_fin_end, view->ack)) {
-        conn->client_fin_acked = true;
+    if (seg->flags & TCP_ACK) {
+        if (!conn->has_guest_ack || colo_seq_lt(conn->guest_ack, view->ack)) {
+            conn->has_guest_ack = true;
+            conn->guest_ack = view->ack;
+        }
+        if (conn->client_fin && colo_seq_le(conn->client_fin_end, view->ack)) {
+            conn->client_fin_acked = true;
+        }
     }
-    conn_close_if_done(ctx->rw, conn, seg);
+    /* The SVM's own RST: its socket is gone. */
+    conn_close_if_done(ctx->rw, conn, seg->flags & TCP_RST);
+}
+
+static void
+note_client_next(struct colo_rewrite_conn *conn,
+                 const struct colo_packet *view, const struct segment *seg)
+{
+    uint32_t end = (view->seq + view->payload_len
+                    + !!(seg->flags & TCP_SYN) + !!(seg->flags & TCP_FIN));
+
+    if (!conn->has_client_next || colo_seq_lt(conn->client_next, end)) {
+        conn->has_client_next = true;
+        conn->client_next = end;
+    }
+}
+
+/* Whether the SVM would act on the client's RST 'view': Linux (RFC 5961)
+ * takes one at exactly the next sequence number it expects, which lies
+ * between what it acknowledged and what the client sent.  Others it
+ * ignores or answers, and the connection goes on. */
+static bool
+client_rst_counts(const struct colo_rewrite_conn *conn,
+                  const struct colo_packet *view)
+{
+    return (!conn->has_guest_ack || !conn->has_client_next
+            || (colo_seq_le(conn->guest_ack, view->seq)
+                && colo_seq_le(view->seq, conn->client_next)));
 }
 
 /* A packet from the client, on its way to the SVM: ack, SACK block edges
@@ -332,6 +376,9 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         return;
     }
     conn->used = ctx->now;
+    if (!(seg->flags & TCP_RST)) {
+        note_client_next(conn, view, seg);
+    }
 
     if (seg->flags & TCP_ACK) {
         if (!conn->learned) {
@@ -354,7 +401,8 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         conn->client_fin = true;
         conn->client_fin_end = view->seq + view->payload_len + 1;
     }
-    conn_close_if_done(ctx->rw, conn, seg);
+    conn_close_if_done(ctx->rw, conn, (seg->flags & TCP_RST
+                                       && client_rst_counts(conn, view)));
 }
 
 static void
@@ -433,20 +481,17 @@ colo_rewrite_execute(const struct colo_odp_action *action,
 }
 
 /* The checkpoint made the SVM a copy of the PVM: its connections now have
- * the PVM's sequence numbers and clock. */
+ * the PVM's sequence numbers and clock, every offset is 0.  A connection
+ * that is not followed passes as it is, which is the same: they are all
+ * forgotten, and leave their room to new ones.  A handshake in progress
+ * is the PVM's now; if the SVM repeats its SYN-ACK, that starts it anew. */
 void
 colo_rewriter_checkpoint_done(struct colo_rewriter *rw)
 {
     struct colo_rewrite_conn *conn;
 
-    HMAP_FOR_EACH (conn, node, &rw->conns) {
-        if (conn->learned) {
-            conn->svm_isn -= conn->seq_offset;
-        }
-        /* A handshake in progress is the PVM's now, offsets included. */
-        conn->learned = true;
-        conn->seq_offset = 0;
-        conn->ts_offset = 0;
+    HMAP_FOR_EACH_POP (conn, node, &rw->conns) {
+        free(conn);
     }
 }
 

@@ -27,9 +27,10 @@
  * Packets to the guest get ack, SACK block edges and the echoed timestamp
  * moved into the SVM's space; packets from the guest get seq and their
  * timestamp moved into the PVM's, where the compare on the primary host
- * expects them.  A connection's state ends with its RST, or once both FINs
- * are acknowledged; it is bounded by the instance's max_conns and expires
- * when idle. */
+ * expects them.  A connection's state ends with a RST the SVM acts on, or
+ * once both FINs are acknowledged; it is bounded by the instance's
+ * max_conns, expires when idle, and is dropped at checkpoint-done, when
+ * every offset becomes 0. */
 
 #include <stdbool.h>
 #include <stdint.h>
