@@ -135,14 +135,9 @@ insert_secondary_in_order(struct colo_conn *conn, struct colo_held *held)
 static void
 tcp_note_primary(struct colo_tcp *tcp, const struct colo_held *h)
 {
-    if (!tcp->p_seen || colo_seq_lt(tcp->p_end, segment_end(h))) {
-        tcp->p_seen = true;
-        tcp->p_end = segment_end(h);
-    }
-    if (has_flag(h, TCP_ACK)
-        && (!tcp->p_ack_valid || colo_seq_lt(tcp->p_ack, h->view.ack))) {
-        tcp->p_ack_valid = true;
-        tcp->p_ack = h->view.ack;
+    colo_seq_advance(&tcp->p_seen, &tcp->p_end, segment_end(h));
+    if (has_flag(h, TCP_ACK)) {
+        colo_seq_advance(&tcp->p_ack_valid, &tcp->p_ack, h->view.ack);
     }
 }
 
@@ -338,10 +333,8 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
 {
     struct colo_tcp *tcp = &conn->tcp;
 
-    if (has_flag(held, TCP_ACK)
-        && (!tcp->s_ack_valid || colo_seq_lt(tcp->s_ack, held->view.ack))) {
-        tcp->s_ack_valid = true;
-        tcp->s_ack = held->view.ack;
+    if (has_flag(held, TCP_ACK)) {
+        colo_seq_advance(&tcp->s_ack_valid, &tcp->s_ack, held->view.ack);
     }
 
     if (has_flag(held, TCP_RST)) {

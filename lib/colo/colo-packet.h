@@ -110,6 +110,17 @@ colo_seq_le(uint32_t a, uint32_t b)
     return (int32_t) (a - b) <= 0;
 }
 
+/* Moves the position '*pos' forward to 'seq', or sets it to 'seq' while
+ * '*known' is false. */
+static inline void
+colo_seq_advance(bool *known, uint32_t *pos, uint32_t seq)
+{
+    if (!*known || colo_seq_lt(*pos, seq)) {
+        *known = true;
+        *pos = seq;
+    }
+}
+
 uint32_t colo_packet_key_hash(const struct colo_packet_key *);
 bool colo_packet_key_equals(const struct colo_packet_key *,
                             const struct colo_packet_key *);

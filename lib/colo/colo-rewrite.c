@@ -318,29 +318,13 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         conn->guest_fin_end = seq + view->payload_len + 1;
     }
     if (seg->flags & TCP_ACK) {
-        if (!conn->has_guest_ack || colo_seq_lt(conn->guest_ack, view->ack)) {
-            conn->has_guest_ack = true;
-            conn->guest_ack = view->ack;
-        }
+        colo_seq_advance(&conn->has_guest_ack, &conn->guest_ack, view->ack);
         if (conn->client_fin && colo_seq_le(conn->client_fin_end, view->ack)) {
             conn->client_fin_acked = true;
         }
     }
     /* The SVM's own RST: its socket is gone. */
     conn_close_if_done(ctx->rw, conn, seg->flags & TCP_RST);
-}
-
-static void
-note_client_next(struct colo_rewrite_conn *conn,
-                 const struct colo_packet *view, const struct segment *seg)
-{
-    uint32_t end = (view->seq + view->payload_len
-                    + !!(seg->flags & TCP_SYN) + !!(seg->flags & TCP_FIN));
-
-    if (!conn->has_client_next || colo_seq_lt(conn->client_next, end)) {
-        conn->has_client_next = true;
-        conn->client_next = end;
-    }
 }
 
 /* Whether the SVM would act on the client's RST 'view': Linux (RFC 5961)
@@ -377,7 +361,10 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
     }
     conn->used = ctx->now;
     if (!(seg->flags & TCP_RST)) {
-        note_client_next(conn, view, seg);
+        colo_seq_advance(&conn->has_client_next, &conn->client_next,
+                         (view->seq + view->payload_len
+                          + !!(seg->flags & TCP_SYN)
+                          + !!(seg->flags & TCP_FIN)));
     }
 
     if (seg->flags & TCP_ACK) {
