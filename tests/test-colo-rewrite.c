@@ -46,16 +46,16 @@
 
 #define TCP_CSUM_OFS 16
 
-/* Where the TCP segment of 'p' starts and how long it is. */
+/* Where the TCP segment of 'p' starts and how long it is; 'view' gets the
+ * rest of the frame's view. */
 static void
-tcp_segment(const struct dp_packet *p, size_t *ofs, size_t *len)
+tcp_segment(const struct dp_packet *p, struct colo_packet *view,
+            size_t *ofs, size_t *len)
 {
-    struct colo_packet view;
-
-    ovs_assert(!colo_packet_parse(p, &view));
-    ovs_assert(view.kind == COLO_PACKET_TCP);
-    *ofs = view.ofs + view.l4_ofs;
-    *len = view.len - view.l4_ofs;
+    ovs_assert(!colo_packet_parse(p, view));
+    ovs_assert(view->kind == COLO_PACKET_TCP);
+    *ofs = view->ofs + view->l4_ofs;
+    *len = view->len - view->l4_ofs;
 }
 
 static void
@@ -75,8 +75,7 @@ make_partial(struct dp_packet *p)
     uint32_t pseudo;
     size_t ofs, len;
 
-    tcp_segment(p, &ofs, &len);
-    ovs_assert(!colo_packet_parse(p, &view));
+    tcp_segment(p, &view, &ofs, &len);
     l3 += view.ofs;
     pseudo = (view.key.dl_type == htons(ETH_TYPE_IP)
               ? packet_csum_pseudoheader(ALIGNED_CAST(const void *, l3))
@@ -90,9 +89,10 @@ make_partial(struct dp_packet *p)
 static void
 finish_partial(struct dp_packet *p)
 {
+    struct colo_packet view;
     size_t ofs, len;
 
-    tcp_segment(p, &ofs, &len);
+    tcp_segment(p, &view, &ofs, &len);
     put_csum(p, ofs, csum((uint8_t *) dp_packet_data(p) + ofs, len));
 }
 

@@ -153,8 +153,8 @@ put32(struct segment *seg, size_t ofs, uint32_t value)
     }
     memcpy(old_words, seg->tcp + first, n_words * 2);
     memcpy(seg->tcp + ofs, &x, sizeof x);
-    memcpy(new_words, seg->tcp + first, n_words * 2);
     if (seg->fix_csum) {
+        memcpy(new_words, seg->tcp + first, n_words * 2);
         memcpy(&csum, seg->tcp + TCP_CSUM_OFS, sizeof csum);
         for (size_t i = 0; i < n_words; i++) {
             csum = recalc_csum16(csum, old_words[i], new_words[i]);

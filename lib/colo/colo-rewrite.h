@@ -50,8 +50,8 @@ struct colo_rewrite_stats {
     uint64_t limit_hits;        /* Connections not tracked: max_conns. */
     uint64_t untracked;         /* TCP packets of no known connection,
                                  * passed as they came. */
-    uint64_t malformed;         /* TCP frames that failed to parse, passed
-                                 * as they came. */
+    uint64_t malformed;         /* Frames that failed to parse, passed as
+                                 * they came. */
     uint64_t bad_options;       /* Options cut short by a bad length. */
 };
 
