@@ -13,6 +13,8 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo-instance.c \
 	lib/colo/colo-instance.h \
 	lib/colo/colo-odp.c \
+	lib/colo/colo-ovsdb.c \
+	lib/colo/colo-ovsdb.h \
 	lib/colo/colo-odp.h \
 	lib/colo/colo-packet.c \
 	lib/colo/colo-packet.h \
@@ -30,7 +32,8 @@ TESTSUITE_AT += \
 	tests/colo-actions.at \
 	tests/colo-datapath.at \
 	tests/colo-compare.at \
-	tests/colo-rewrite.at
+	tests/colo-rewrite.at \
+	tests/colo-ovsdb.at
 
 EXTRA_DIST += tests/colo-packet.py tests/colo-tcp.py
 
@@ -42,3 +45,8 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 tests_ovstest_SOURCES += \
 	tests/test-colo-compare.c \
 	tests/test-colo-rewrite.c
+
+MAN_FRAGMENTS += lib/colo/colo-unixctl.man
+
+bin_SCRIPTS += utilities/ovs-colo-agent
+EXTRA_DIST += utilities/ovs-colo-agent

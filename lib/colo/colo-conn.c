@@ -22,6 +22,7 @@
 
 #include <string.h>
 #include "dp-packet.h"
+#include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
 
@@ -522,4 +523,23 @@ colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
     conn->n_secondary = 0;
     conn->diverged = false;
     tcp_restart(&conn->tcp);
+}
+
+/* Formats 'conn' on one line, without a new-line, for colo/show. */
+void
+colo_conn_format(const struct colo_conn *conn, long long int now,
+                 struct ds *s)
+{
+    const struct colo_tcp *tcp = &conn->tcp;
+
+    colo_packet_key_format(&conn->key, s);
+    ds_put_format(s, " primary=%"PRIuSIZE" secondary=%"PRIuSIZE
+                  " idle=%lldms", conn->n_primary, conn->n_secondary,
+                  MAX(now - conn->used, 0));
+    if (conn->kind == COLO_PACKET_TCP && tcp->synced) {
+        ds_put_format(s, " next=%"PRIu32, tcp->next);
+    }
+    if (conn->diverged) {
+        ds_put_cstr(s, " diverged");
+    }
 }

@@ -40,6 +40,7 @@
 
 struct colo_release;
 struct dp_packet;
+struct ds;
 
 /* A packet held by the compare. */
 struct colo_held {
@@ -110,5 +111,7 @@ void colo_conn_take_releasable(struct colo_conn *, struct ovs_list *out);
 void colo_conn_flush(struct colo_conn *, struct ovs_list *release,
                      struct ovs_list *dropped);
 bool colo_conn_is_empty(const struct colo_conn *);
+void colo_conn_format(const struct colo_conn *, long long int now,
+                      struct ds *);
 
 #endif /* colo/colo-conn.h */

@@ -14,8 +14,9 @@
  * limitations under the License.
  */
 
-/* COLO instances (colo-instance.h): options, protection state, checkpoint
- * requests, counters, and the checkpoint-done and failover commands. */
+/* COLO instances (colo-instance.h): options, role, protection state,
+ * checkpoint requests, counters, and the checkpoint-done and failover
+ * commands. */
 
 #include <config.h>
 #include "colo/colo-instance.h"
@@ -39,6 +40,7 @@ static struct cmap colo_instances = CMAP_INITIALIZER;
 static struct ovs_mutex colo_instances_mutex = OVS_MUTEX_INITIALIZER;
 
 struct seq *colo_deferred_seq;
+struct seq *colo_status_seq;
 
 /* An option: its name, its bounds, and where it lives. */
 struct colo_option {
@@ -73,6 +75,12 @@ colo_options_init(struct colo_options *options)
         /* OVS's conntrack keeps an established TCP connection as long. */
         .rewrite_timeout = 24 * 3600 * 1000,
     };
+}
+
+bool
+colo_options_equal(const struct colo_options *a, const struct colo_options *b)
+{
+    return !memcmp(a, b, sizeof *a);
 }
 
 /* Sets option 'key' to 'value' in 'options'.  Returns NULL, or an error
@@ -142,6 +150,7 @@ colo_instance_get(uint32_t id)
         atomic_init(&inst->failed_over, false);
         ovs_mutex_init(&inst->mutex);
         colo_options_init(&inst->options);
+        inst->role = COLO_ROLE_NONE;
         inst->state = COLO_STATE_PROTECTED;
         hmap_init(&inst->conns);
         colo_release_set_init(&inst->releases);
@@ -229,6 +238,7 @@ colo_instance_request(struct colo_instance *inst, enum colo_reason reason,
         r->key = *key;
     }
     r->time = time_wall_msec();
+    seq_change(colo_status_seq);
 
     if (!VLOG_DROP_INFO(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
@@ -324,6 +334,7 @@ colo_instance_checkpoint_done(struct colo_instance *inst)
         colo_rewriter_checkpoint_done(&inst->rewriter);
         inst->state = COLO_STATE_PROTECTED;
         inst->stats.checkpoints++;
+        seq_change(colo_status_seq);
     }
     ovs_mutex_unlock(&inst->mutex);
     return error;
@@ -339,12 +350,71 @@ colo_instance_failover(struct colo_instance *inst)
         colo_instance_flush(inst);
         inst->state = COLO_STATE_FAILED_OVER;
         atomic_store_relaxed(&inst->failed_over, true);
+        seq_change(colo_status_seq);
         VLOG_INFO("instance %"PRIu32" failed over", inst->id);
     }
     ovs_mutex_unlock(&inst->mutex);
 }
 
-static const char *
+/* Gives 'inst' the configuration of its row in the COLO table. */
+void
+colo_instance_configure(struct colo_instance *inst, enum colo_role role,
+                        const char *name, const struct colo_options *options)
+{
+    ovs_mutex_lock(&inst->mutex);
+    if (role != inst->role || !nullable_string_is_equal(name, inst->name)
+        || !colo_options_equal(options, &inst->options)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        inst->role = role;
+        free(inst->name);
+        inst->name = nullable_xstrdup(name);
+        inst->options = *options;
+        seq_change(colo_status_seq);
+
+        colo_options_format(options, &s);
+        VLOG_INFO("instance %"PRIu32" configured: %s %s", inst->id,
+                  colo_role_to_string(role), ds_cstr(&s));
+        ds_destroy(&s);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+/* Its row left the COLO table: 'inst' releases every packet it holds,
+ * forgets the connections it rewrites, and becomes what a flow naming its
+ * id would create, keeping its counters and request numbers. */
+void
+colo_instance_unconfigure(struct colo_instance *inst)
+{
+    ovs_mutex_lock(&inst->mutex);
+    colo_instance_flush(inst);
+    colo_rewriter_checkpoint_done(&inst->rewriter);
+    colo_options_init(&inst->options);
+    inst->role = COLO_ROLE_NONE;
+    free(inst->name);
+    inst->name = NULL;
+    inst->state = COLO_STATE_PROTECTED;
+    atomic_store_relaxed(&inst->failed_over, false);
+    seq_change(colo_status_seq);
+    VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+const char *
+colo_role_to_string(enum colo_role role)
+{
+    switch (role) {
+    case COLO_ROLE_NONE:
+        return "none";
+    case COLO_ROLE_PRIMARY:
+        return "primary";
+    case COLO_ROLE_SECONDARY:
+        return "secondary";
+    }
+    return "<unknown>";
+}
+
+const char *
 colo_state_to_string(enum colo_state state)
 {
     switch (state) {
@@ -358,10 +428,11 @@ colo_state_to_string(enum colo_state state)
     return "<unknown>";
 }
 
-static void
+/* Formats 'r' on one line, without a new-line. */
+void
 colo_request_format(const struct colo_request *r, struct ds *s)
 {
-    ds_put_format(s, "  last request: seqno=%"PRIu64, r->seqno);
+    ds_put_format(s, "seqno=%"PRIu64, r->seqno);
     if (r->seqno) {
         ds_put_format(s, " reason=%s", colo_reason_to_string(r->reason));
         if (r->has_key) {
@@ -372,7 +443,46 @@ colo_request_format(const struct colo_request *r, struct ds *s)
         ds_put_strftime_msec(s, " time=%Y-%m-%dT%H:%M:%S.###Z", r->time,
                              true);
     }
-    ds_put_char(s, '\n');
+}
+
+static int
+compare_conns_by_held(const void *a_, const void *b_)
+{
+    const struct colo_conn *const *a = a_;
+    const struct colo_conn *const *b = b_;
+    size_t na = (*a)->n_primary + (*a)->n_secondary;
+    size_t nb = (*b)->n_primary + (*b)->n_secondary;
+
+    /* The key breaks ties, so that the order does not depend on the
+     * hash table's. */
+    return (na > nb ? -1
+            : na < nb ? 1
+            : memcmp(&(*a)->key, &(*b)->key, sizeof (*a)->key));
+}
+
+/* The connections colo/show lists. */
+#define COLO_SHOW_BUSIEST 5
+
+static void
+format_conns(struct colo_instance *inst, size_t max, struct ds *s)
+    OVS_REQUIRES(inst->mutex)
+{
+    size_t n = hmap_count(&inst->conns);
+    struct colo_conn **conns = xmalloc(MAX(n, 1) * sizeof *conns);
+    long long int now = time_msec();
+    struct colo_conn *conn;
+    size_t i = 0;
+
+    HMAP_FOR_EACH (conn, node, &inst->conns) {
+        conns[i++] = conn;
+    }
+    qsort(conns, n, sizeof *conns, compare_conns_by_held);
+    for (i = 0; i < n && i < max; i++) {
+        ds_put_cstr(s, "    ");
+        colo_conn_format(conns[i], now, s);
+        ds_put_char(s, '\n');
+    }
+    free(conns);
 }
 
 static void
@@ -398,16 +508,44 @@ void
 colo_instance_format(struct colo_instance *inst, struct ds *s)
 {
     ovs_mutex_lock(&inst->mutex);
-    ds_put_format(s, "instance %"PRIu32": %s\n", inst->id,
-                  colo_state_to_string(inst->state));
+    ds_put_format(s, "instance %"PRIu32, inst->id);
+    if (inst->name && inst->name[0]) {
+        ds_put_format(s, " (%s)", inst->name);
+    }
+    ds_put_format(s, ": %s", colo_state_to_string(inst->state));
+    if (inst->role != COLO_ROLE_NONE) {
+        ds_put_format(s, ", %s", colo_role_to_string(inst->role));
+    }
+    ds_put_char(s, '\n');
     ds_put_cstr(s, "  options: ");
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');
     ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
                   " releasing=%"PRIuSIZE"\n",
                   hmap_count(&inst->conns), inst->n_held, inst->n_pending);
+    ds_put_cstr(s, "  last request: ");
     colo_request_format(&inst->request, s);
+    ds_put_char(s, '\n');
     colo_stats_format(&inst->stats, s);
     colo_rewriter_format(&inst->rewriter, s);
+    if (hmap_count(&inst->conns)) {
+        ds_put_format(s, "  busiest connections:\n");
+        format_conns(inst, COLO_SHOW_BUSIEST, s);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+/* Formats every connection 'inst' compares, those that hold the most
+ * packets first, and every connection it rewrites. */
+void
+colo_instance_format_conns(struct colo_instance *inst, struct ds *s)
+{
+    ovs_mutex_lock(&inst->mutex);
+    ds_put_format(s, "instance %"PRIu32":\n", inst->id);
+    ds_put_format(s, "  compared: %"PRIuSIZE"\n", hmap_count(&inst->conns));
+    format_conns(inst, SIZE_MAX, s);
+    ds_put_format(s, "  rewritten: %"PRIuSIZE"\n",
+                  hmap_count(&inst->rewriter.conns));
+    colo_rewriter_format_conns(&inst->rewriter, time_msec(), s);
     ovs_mutex_unlock(&inst->mutex);
 }

@@ -23,8 +23,9 @@
  * compare holds packets for.
  *
  * An instance comes into being the first time a COLO action names its id
- * (with default options) or when its options are set, and lives as long
- * as the process.
+ * (with default options and no role) or when the COLO table configures it
+ * (colo-ovsdb.h), and lives as long as the process.  Unconfiguring it
+ * releases what it holds and returns it to its defaults.
  *
  * Locking: 'mutex' protects everything marked OVS_GUARDED.  It is taken
  * last, and never held while packets are output or conntrack is called. */
@@ -53,6 +54,12 @@ struct colo_options {
                                  * once. */
     unsigned int rewrite_timeout;       /* ms the rewriter keeps an idle
                                          * connection. */
+};
+
+enum colo_role {
+    COLO_ROLE_NONE,             /* Not configured: no checks on roles. */
+    COLO_ROLE_PRIMARY,          /* Compares; raises checkpoint requests. */
+    COLO_ROLE_SECONDARY,        /* Rewrites. */
 };
 
 enum colo_state {
@@ -94,6 +101,8 @@ struct colo_instance {
 
     struct ovs_mutex mutex;
     struct colo_options options OVS_GUARDED;
+    enum colo_role role OVS_GUARDED;
+    char *name OVS_GUARDED;             /* From the COLO table, or NULL. */
     enum colo_state state OVS_GUARDED;
     struct colo_request request OVS_GUARDED;
     struct colo_stats stats OVS_GUARDED;
@@ -118,7 +127,12 @@ struct colo_instance {
     struct colo_rewriter rewriter OVS_GUARDED;
 };
 
+const char *colo_role_to_string(enum colo_role);
+const char *colo_state_to_string(enum colo_state);
+
 void colo_options_init(struct colo_options *);
+bool colo_options_equal(const struct colo_options *,
+                        const struct colo_options *);
 char *colo_options_parse(struct colo_options *, const char *key,
                          const char *value) OVS_WARN_UNUSED_RESULT;
 
@@ -138,7 +152,16 @@ void colo_instance_queue_release(struct colo_instance *inst,
                                  struct ovs_list *release)
     OVS_REQUIRES(inst->mutex);
 
+void colo_instance_configure(struct colo_instance *, enum colo_role,
+                             const char *name, const struct colo_options *);
+void colo_instance_unconfigure(struct colo_instance *);
+
+void colo_request_format(const struct colo_request *, struct ds *);
 void colo_instance_format(struct colo_instance *, struct ds *);
+void colo_instance_format_conns(struct colo_instance *, struct ds *);
+
+/* Changes whenever an instance's state or checkpoint request changes. */
+extern struct seq *colo_status_seq;
 
 /* Changes whenever released packets wait for colo_run(). */
 extern struct seq *colo_deferred_seq;

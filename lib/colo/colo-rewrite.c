@@ -514,3 +514,29 @@ colo_rewriter_format(const struct colo_rewriter *rw, struct ds *s)
                   st->closed, st->expired, st->limit_hits, st->untracked,
                   st->malformed, st->bad_options);
 }
+
+/* Formats the connections 'rw' follows, a line each, for
+ * colo/show-conns. */
+void
+colo_rewriter_format_conns(const struct colo_rewriter *rw, long long int now,
+                           struct ds *s)
+{
+    const struct colo_rewrite_conn *conn;
+
+    HMAP_FOR_EACH (conn, node, &rw->conns) {
+        ds_put_cstr(s, "    ");
+        colo_packet_key_format(&conn->key, s);
+        if (conn->learned) {
+            ds_put_format(s, " seq_offset=%"PRIu32, conn->seq_offset);
+            if (conn->has_ts_offset) {
+                ds_put_format(s, " ts_offset=%"PRIu32, conn->ts_offset);
+            }
+        } else {
+            ds_put_cstr(s, " opening");
+        }
+        if (conn->guest_fin || conn->client_fin) {
+            ds_put_cstr(s, " closing");
+        }
+        ds_put_format(s, " idle=%lldms\n", MAX(now - conn->used, 0));
+    }
+}

@@ -66,6 +66,8 @@ void colo_rewriter_checkpoint_done(struct colo_rewriter *);
 void colo_rewriter_expire(struct colo_rewriter *, long long int now,
                           unsigned int idle_timeout);
 void colo_rewriter_format(const struct colo_rewriter *, struct ds *);
+void colo_rewriter_format_conns(const struct colo_rewriter *,
+                                long long int now, struct ds *);
 
 void colo_rewrite_batch(struct colo_instance *, enum colo_mode,
                         struct dp_packet_batch *);

@@ -14,20 +14,37 @@
  * limitations under the License.
  */
 
-/* The ovs-appctl colo/... commands: show instances, and let the COLO frame
- * report checkpoint-done and failover.
- *
- * colo/set-options stands in for the OVSDB configuration until that
- * exists; it creates the instance if needed, like the first COLO action
- * that names it. */
+/* The ovs-appctl colo/... commands: show instances and their connections,
+ * let the COLO frame wait for a checkpoint request, and report
+ * checkpoint-done and failover.  Options come from the COLO table
+ * (colo-ovsdb.h), not from here. */
 
 #include <config.h>
 #include "colo/colo-unixctl.h"
 
 #include "colo/colo-instance.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/list.h"
+#include "openvswitch/poll-loop.h"
+#include "seq.h"
+#include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+
+/* A colo/wait-checkpoint whose reply waits for a request. */
+struct colo_waiter {
+    struct ovs_list node;       /* In 'waiters'. */
+    struct unixctl_conn *conn;
+    struct colo_instance *inst; /* Instances are never freed. */
+    unsigned int timeout;       /* ms, as given. */
+    long long int deadline;     /* time_msec(). */
+};
+
+static struct ovs_list waiters = OVS_LIST_INITIALIZER(&waiters);
+static uint64_t waiters_seqno;
+
+#define COLO_WAIT_DEFAULT_TIMEOUT 10000
+#define COLO_WAIT_MAX_TIMEOUT (3600 * 1000)
 
 static bool
 parse_id(const char *s, uint32_t *id)
@@ -120,46 +137,130 @@ colo_unixctl_failover(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 static void
-colo_unixctl_set_options(struct unixctl_conn *conn, int argc,
-                         const char *argv[], void *aux OVS_UNUSED)
+colo_unixctl_show_conns(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                        const char *argv[], void *aux OVS_UNUSED)
 {
-    struct colo_instance *inst;
-    struct colo_options options;
+    struct colo_instance *inst = find_instance(conn, argv[1]);
+
+    if (inst) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        colo_instance_format_conns(inst, &s);
+        unixctl_command_reply(conn, ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Answers 'w' if it can be answered at 'now': the request it waits for is
+ * there, the wait timed out, or the instance can no longer raise one.
+ * Returns true if it replied. */
+static bool
+waiter_try_reply(struct colo_waiter *w, long long int now)
+{
+    struct colo_instance *inst = w->inst;
+    struct ds reply = DS_EMPTY_INITIALIZER;
     char *error = NULL;
-    uint32_t id;
+    bool done = true;
 
-    if (!parse_id(argv[1], &id)) {
-        unixctl_command_reply_error(conn, "an instance id is an integer "
-                                    "from 1 to 4294967295");
-        return;
-    }
-
-    inst = colo_instance_get(id);
     ovs_mutex_lock(&inst->mutex);
-    options = inst->options;
-    for (int i = 2; i < argc && !error; i++) {
-        char *key = xstrdup(argv[i]);
-        char *value = strchr(key, '=');
-
-        if (value) {
-            *value++ = '\0';
-            error = colo_options_parse(&options, key, value);
-        } else {
-            error = xasprintf("%s: expected KEY=VALUE", argv[i]);
-        }
-        free(key);
-    }
-    if (!error) {
-        inst->options = options;
+    if (inst->role == COLO_ROLE_SECONDARY) {
+        error = xasprintf("instance %"PRIu32" is secondary: only a primary "
+                          "raises checkpoint requests", inst->id);
+    } else if (inst->state == COLO_STATE_FAILED_OVER) {
+        error = xasprintf("instance %"PRIu32" has failed over", inst->id);
+    } else if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
+        colo_request_format(&inst->request, &reply);
+        ds_put_char(&reply, '\n');
+    } else if (now >= w->deadline) {
+        error = xasprintf("instance %"PRIu32": no checkpoint request within "
+                          "%u ms", inst->id, w->timeout);
+    } else {
+        done = false;
     }
     ovs_mutex_unlock(&inst->mutex);
 
     if (error) {
+        unixctl_command_reply_error(w->conn, error);
+        free(error);
+    } else if (done) {
+        unixctl_command_reply(w->conn, ds_cstr(&reply));
+    }
+    ds_destroy(&reply);
+    return done;
+}
+
+/* colo/wait-checkpoint ID [TIMEOUT]: replies with the pending checkpoint
+ * request, at once if there is one, or as soon as one is raised. */
+static void
+colo_unixctl_wait_checkpoint(struct unixctl_conn *conn, int argc,
+                             const char *argv[], void *aux OVS_UNUSED)
+{
+    struct colo_instance *inst = find_instance(conn, argv[1]);
+    unsigned int timeout = COLO_WAIT_DEFAULT_TIMEOUT;
+    struct colo_waiter *w;
+
+    if (!inst) {
+        return;
+    }
+    if (argc > 2 && (!str_to_uint(argv[2], 10, &timeout) || !timeout
+                     || timeout > COLO_WAIT_MAX_TIMEOUT)) {
+        char *error = xasprintf("%s: the timeout is an integer number of "
+                                "ms from 1 to %d", argv[2],
+                                COLO_WAIT_MAX_TIMEOUT);
+
         unixctl_command_reply_error(conn, error);
         free(error);
-    } else {
-        unixctl_command_reply(conn, NULL);
+        return;
     }
+
+    w = xmalloc(sizeof *w);
+    w->conn = conn;
+    w->inst = inst;
+    w->timeout = timeout;
+    w->deadline = time_msec() + timeout;
+    if (waiter_try_reply(w, time_msec())) {
+        free(w);
+    } else {
+        ovs_list_push_back(&waiters, &w->node);
+    }
+}
+
+/* Answers the colo/wait-checkpoint commands that can be answered.  The main
+ * loop calls it. */
+void
+colo_unixctl_run(void)
+{
+    long long int now = time_msec();
+    struct colo_waiter *w;
+
+    if (ovs_list_is_empty(&waiters)) {
+        return;
+    }
+
+    waiters_seqno = seq_read(colo_status_seq);
+    LIST_FOR_EACH_SAFE (w, node, &waiters) {
+        if (waiter_try_reply(w, now)) {
+            ovs_list_remove(&w->node);
+            free(w);
+        }
+    }
+}
+
+void
+colo_unixctl_wait(void)
+{
+    long long int deadline = LLONG_MAX;
+    struct colo_waiter *w;
+
+    if (ovs_list_is_empty(&waiters)) {
+        return;
+    }
+
+    seq_wait(colo_status_seq, waiters_seqno);
+    LIST_FOR_EACH (w, node, &waiters) {
+        deadline = MIN(deadline, w->deadline);
+    }
+    poll_timer_wait_until(deadline);
 }
 
 void
@@ -171,6 +272,8 @@ colo_unixctl_register(void)
                              colo_unixctl_checkpoint_done, NULL);
     unixctl_command_register("colo/failover", "ID", 1, 1,
                              colo_unixctl_failover, NULL);
-    unixctl_command_register("colo/set-options", "ID KEY=VALUE...", 1,
-                             INT_MAX, colo_unixctl_set_options, NULL);
+    unixctl_command_register("colo/show-conns", "ID", 1, 1,
+                             colo_unixctl_show_conns, NULL);
+    unixctl_command_register("colo/wait-checkpoint", "ID [TIMEOUT]", 1, 2,
+                             colo_unixctl_wait_checkpoint, NULL);
 }

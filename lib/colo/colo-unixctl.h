@@ -20,5 +20,7 @@
 /* The ovs-appctl colo/... commands. */
 
 void colo_unixctl_register(void);
+void colo_unixctl_run(void);
+void colo_unixctl_wait(void);
 
 #endif /* colo/colo-unixctl.h */

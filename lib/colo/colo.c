@@ -81,8 +81,8 @@ colo_reason_to_string(enum colo_reason reason)
     return reason < COLO_N_REASONS ? colo_reason_names[reason] : "<unknown>";
 }
 
-/* Called once by the datapath, on the main thread, before any COLO action
- * runs. */
+/* Called on the main thread by the datapath, before any COLO action runs,
+ * and by the COLO table's binding; only the first call does anything. */
 void
 colo_init(void)
 {
@@ -90,6 +90,7 @@ colo_init(void)
 
     if (ovsthread_once_start(&once)) {
         colo_deferred_seq = seq_create();
+        colo_status_seq = seq_create();
         colo_unixctl_register();
         ovsthread_once_done(&once);
     }

@@ -1,0 +1,332 @@
+/*
+ * Copyright (c) 2026 The OVS-COLO authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at:
+ *
+ *     http://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+/* The COLO table (colo-ovsdb.h): configuration in, status and counters
+ * out. */
+
+#include <config.h>
+#include "colo/colo-ovsdb.h"
+
+#include "colo/colo.h"
+#include "colo/colo-instance.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "seq.h"
+#include "smap.h"
+#include "timeval.h"
+#include "util.h"
+#include "vswitch-idl.h"
+
+VLOG_DEFINE_THIS_MODULE(colo_ovsdb);
+
+/* An instance that a row of the COLO table configures. */
+struct colo_config {
+    struct hmap_node node;      /* In 'configs', by 'id'. */
+    uint32_t id;
+    char *error;                /* Why its options were refused, or NULL. */
+};
+
+static struct hmap configs = HMAP_INITIALIZER(&configs);
+
+/* Status is written in a transaction of its own whenever an instance's
+ * state or checkpoint request changes, so that a request reaches the
+ * database within milliseconds; the counters ride along on the
+ * statistics timer. */
+static struct ovsdb_idl_txn *status_txn;
+static uint64_t status_seqno;
+static bool status_try_again;
+static long long int stats_timer = LLONG_MIN;
+
+void
+colo_ovsdb_init(struct ovsdb_idl *idl)
+{
+    colo_init();
+    status_seqno = seq_read(colo_status_seq);
+    ovsdb_idl_omit_alert(idl, &ovsrec_colo_col_status);
+    ovsdb_idl_omit_alert(idl, &ovsrec_colo_col_statistics);
+}
+
+static struct colo_config *
+config_find(const struct hmap *map, uint32_t id)
+{
+    struct colo_config *cfg;
+
+    HMAP_FOR_EACH_WITH_HASH (cfg, node, hash_int(id, 0), map) {
+        if (cfg->id == id) {
+            return cfg;
+        }
+    }
+    return NULL;
+}
+
+static void
+config_destroy(struct colo_config *cfg)
+{
+    free(cfg->error);
+    free(cfg);
+}
+
+/* Parses 'row''s options over the defaults into 'options'.  Returns NULL,
+ * or an error message the caller frees. */
+static char *
+parse_options(const struct ovsrec_colo *row, struct colo_options *options)
+{
+    struct smap_node *node;
+
+    colo_options_init(options);
+    SMAP_FOR_EACH (node, &row->options) {
+        char *error = colo_options_parse(options, node->key, node->value);
+
+        if (error) {
+            return error;
+        }
+    }
+    return NULL;
+}
+
+/* Applies 'row' to its instance and records it in 'new'.  'old' is the
+ * record of the previous pass, if any. */
+static void
+configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
+              struct hmap *new)
+{
+    struct colo_config *cfg = xzalloc(sizeof *cfg);
+    struct colo_instance *inst;
+    struct colo_options options;
+    enum colo_role role;
+
+    cfg->id = row->id;
+    hmap_insert(new, &cfg->node, hash_int(cfg->id, 0));
+
+    inst = colo_instance_get(cfg->id);
+    cfg->error = parse_options(row, &options);
+    if (cfg->error) {
+        /* A typo must not undo a working configuration. */
+        ovs_mutex_lock(&inst->mutex);
+        options = inst->options;
+        ovs_mutex_unlock(&inst->mutex);
+    }
+    if (!nullable_string_is_equal(old ? old->error : NULL, cfg->error)) {
+        if (cfg->error) {
+            VLOG_WARN("instance %"PRIu32": %s; keeping its options",
+                      cfg->id, cfg->error);
+        }
+        seq_change(colo_status_seq);
+    }
+
+    /* The schema allows no other roles. */
+    role = !strcmp(row->role, "secondary") ? COLO_ROLE_SECONDARY
+                                            : COLO_ROLE_PRIMARY;
+    colo_instance_configure(inst, role, row->name, &options);
+}
+
+/* Applies the COLO rows that 'ovs_cfg''s bridges hold, and unconfigures the
+ * instances whose rows are gone. */
+void
+colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
+{
+    struct hmap new = HMAP_INITIALIZER(&new);
+    struct colo_config *cfg;
+
+    for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
+
+        for (size_t j = 0; j < br->n_colo; j++) {
+            const struct ovsrec_colo *row = br->colo[j];
+
+            /* Two bridges may hold the same row; the schema keeps ids
+             * unique among rows. */
+            if (!config_find(&new, row->id)) {
+                configure_row(row, config_find(&configs, row->id), &new);
+            }
+        }
+    }
+
+    HMAP_FOR_EACH_POP (cfg, node, &configs) {
+        if (!config_find(&new, cfg->id)) {
+            colo_instance_unconfigure(colo_instance_get(cfg->id));
+        }
+        config_destroy(cfg);
+    }
+    hmap_swap(&configs, &new);
+    hmap_destroy(&new);
+}
+
+static void
+put_request_status(const struct colo_request *r, struct smap *status)
+{
+    smap_add_format(status, "request_seqno", "%"PRIu64, r->seqno);
+    if (r->seqno) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        smap_add(status, "request_reason", colo_reason_to_string(r->reason));
+        if (r->has_key) {
+            colo_packet_key_format(&r->key, &s);
+            smap_add(status, "request_conn", ds_cstr(&s));
+            ds_clear(&s);
+        }
+        ds_put_strftime_msec(&s, "%Y-%m-%dT%H:%M:%S.###Z", r->time, true);
+        smap_add(status, "request_time", ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+#define COLO_N_STATISTICS 15
+
+/* Puts 'inst''s counters in 'keys' and 'values', which have room for
+ * COLO_N_STATISTICS. */
+static void
+get_statistics(struct colo_instance *inst, const char *keys[],
+               int64_t values[])
+    OVS_REQUIRES(inst->mutex)
+{
+    const struct colo_stats *st = &inst->stats;
+    const struct colo_rewrite_stats *rw = &inst->rewriter.stats;
+    uint64_t divergences = 0;
+
+    for (int i = 0; i < COLO_N_REASONS; i++) {
+        divergences += st->divergences[i];
+    }
+
+    const struct {
+        const char *key;
+        uint64_t value;
+    } stats[COLO_N_STATISTICS] = {
+        { "compared", st->compared },
+        { "released", st->released },
+        { "uncompared", st->uncompared },
+        { "primary_dropped", st->primary_dropped },
+        { "secondary_dropped", st->secondary_dropped },
+        { "malformed", st->malformed },
+        { "requests", st->requests },
+        { "coalesced", st->coalesced },
+        { "checkpoints", st->checkpoints },
+        { "divergences", divergences },
+        { "connections", hmap_count(&inst->conns) },
+        { "held", inst->n_held },
+        { "rewritten", rw->rewritten },
+        { "rewrite_conns", hmap_count(&inst->rewriter.conns) },
+        { "rewrite_learned", rw->learned },
+    };
+
+    for (size_t i = 0; i < COLO_N_STATISTICS; i++) {
+        keys[i] = stats[i].key;
+        values[i] = MIN(stats[i].value, INT64_MAX);
+    }
+}
+
+static void
+write_status(const struct ovsrec_colo *row, bool with_statistics)
+{
+    const struct colo_config *cfg = config_find(&configs, row->id);
+    const char *keys[COLO_N_STATISTICS];
+    int64_t values[COLO_N_STATISTICS];
+    struct smap status = SMAP_INITIALIZER(&status);
+    struct colo_instance *inst;
+
+    if (!cfg) {
+        /* Not applied yet. */
+        return;
+    }
+
+    inst = colo_instance_get(row->id);
+    ovs_mutex_lock(&inst->mutex);
+    smap_add(&status, "state", colo_state_to_string(inst->state));
+    put_request_status(&inst->request, &status);
+    if (with_statistics) {
+        get_statistics(inst, keys, values);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+
+    if (cfg->error) {
+        smap_add(&status, "error", cfg->error);
+    }
+    ovsrec_colo_set_status(row, &status);
+    if (with_statistics) {
+        ovsrec_colo_set_statistics(row, keys, values, COLO_N_STATISTICS);
+    }
+    smap_destroy(&status);
+}
+
+static int
+stats_interval(const struct ovsrec_open_vswitch *ovs_cfg)
+{
+    /* The same interval as the bridge's statistics, and the same floor. */
+    return MAX(ovs_cfg ? smap_get_int(&ovs_cfg->other_config,
+                                      "stats-update-interval", 5000)
+                       : 5000, 5000);
+}
+
+/* Writes the status of every row whose instance changed state or raised a
+ * request, and every row's counters when the statistics timer expires. */
+void
+colo_ovsdb_run(struct ovsdb_idl *idl,
+               const struct ovsrec_open_vswitch *ovs_cfg)
+{
+    if (!status_txn) {
+        uint64_t seqno = seq_read(colo_status_seq);
+        long long int now = time_msec();
+        bool stats_due = now >= stats_timer;
+
+        if (seqno != status_seqno || stats_due || status_try_again) {
+            const struct ovsrec_colo *row;
+
+            status_seqno = seqno;
+            status_try_again = false;
+            status_txn = ovsdb_idl_txn_create(idl);
+            OVSREC_COLO_FOR_EACH (row, idl) {
+                write_status(row, stats_due);
+            }
+            if (stats_due) {
+                stats_timer = now + stats_interval(ovs_cfg);
+            }
+        }
+    }
+
+    if (status_txn) {
+        enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit(status_txn);
+
+        if (status != TXN_INCOMPLETE) {
+            ovsdb_idl_txn_destroy(status_txn);
+            status_txn = NULL;
+            status_try_again = status == TXN_TRY_AGAIN;
+        }
+    }
+}
+
+void
+colo_ovsdb_wait(struct ovsdb_idl *idl)
+{
+    /* bridge_run() does not call colo_ovsdb_run() in these cases: waiting
+     * on the seq would only spin. */
+    if (!ovsdb_idl_has_ever_connected(idl) || !ovsdb_idl_has_lock(idl)) {
+        return;
+    }
+
+    if (status_txn) {
+        ovsdb_idl_txn_wait(status_txn);
+    } else if (status_try_again) {
+        poll_immediate_wake();
+    } else {
+        seq_wait(colo_status_seq, status_seqno);
+        if (!hmap_is_empty(&configs)) {
+            poll_timer_wait_until(stats_timer);
+        }
+    }
+}
