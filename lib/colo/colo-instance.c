@@ -356,6 +356,18 @@ colo_instance_failover(struct colo_instance *inst)
     ovs_mutex_unlock(&inst->mutex);
 }
 
+static void
+set_options(struct colo_instance *inst, const struct colo_options *options)
+    OVS_REQUIRES(inst->mutex)
+{
+    if (options->expired_scan_cycle != inst->options.expired_scan_cycle) {
+        /* Take the new cycle now, not at the end of the old one. */
+        inst->next_scan = LLONG_MAX;
+        seq_change(colo_deferred_seq);
+    }
+    inst->options = *options;
+}
+
 /* Gives 'inst' the configuration of its row in the COLO table. */
 void
 colo_instance_configure(struct colo_instance *inst, enum colo_role role,
@@ -369,7 +381,7 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
         inst->role = role;
         free(inst->name);
         inst->name = nullable_xstrdup(name);
-        inst->options = *options;
+        set_options(inst, options);
         seq_change(colo_status_seq);
 
         colo_options_format(options, &s);
@@ -381,20 +393,26 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
 }
 
 /* Its row left the COLO table: 'inst' releases every packet it holds,
- * forgets the connections it rewrites, and becomes what a flow naming its
- * id would create, keeping its counters and request numbers. */
+ * forgets the connections it rewrites, and takes default options and no
+ * role, keeping its counters and request numbers.  A failed-over instance
+ * stays failed over: its secondary is gone, and holding the primary's
+ * packets again would stall its traffic. */
 void
 colo_instance_unconfigure(struct colo_instance *inst)
 {
+    struct colo_options defaults;
+
+    colo_options_init(&defaults);
     ovs_mutex_lock(&inst->mutex);
     colo_instance_flush(inst);
     colo_rewriter_checkpoint_done(&inst->rewriter);
-    colo_options_init(&inst->options);
+    set_options(inst, &defaults);
     inst->role = COLO_ROLE_NONE;
     free(inst->name);
     inst->name = NULL;
-    inst->state = COLO_STATE_PROTECTED;
-    atomic_store_relaxed(&inst->failed_over, false);
+    if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
+        inst->state = COLO_STATE_PROTECTED;
+    }
     seq_change(colo_status_seq);
     VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
     ovs_mutex_unlock(&inst->mutex);

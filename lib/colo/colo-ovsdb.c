@@ -31,6 +31,7 @@
 #include "smap.h"
 #include "timeval.h"
 #include "util.h"
+#include "uuid.h"
 #include "vswitch-idl.h"
 
 VLOG_DEFINE_THIS_MODULE(colo_ovsdb);
@@ -39,6 +40,7 @@ VLOG_DEFINE_THIS_MODULE(colo_ovsdb);
 struct colo_config {
     struct hmap_node node;      /* In 'configs', by 'id'. */
     uint32_t id;
+    struct uuid row;            /* The row's UUID. */
     char *error;                /* Why its options were refused, or NULL. */
 };
 
@@ -52,6 +54,11 @@ static struct ovsdb_idl_txn *status_txn;
 static uint64_t status_seqno;
 static bool status_try_again;
 static long long int stats_timer = LLONG_MIN;
+static int stats_timer_interval;
+
+/* How long to wait before writing status again after a transaction
+ * failed, as bridge.c does. */
+#define COLO_STATUS_RETRY_MSEC 100
 
 void
 colo_ovsdb_init(struct ovsdb_idl *idl)
@@ -112,6 +119,7 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
     enum colo_role role;
 
     cfg->id = row->id;
+    cfg->row = row->header_.uuid;
     hmap_insert(new, &cfg->node, hash_int(cfg->id, 0));
 
     inst = colo_instance_get(cfg->id);
@@ -136,36 +144,68 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
     colo_instance_configure(inst, role, row->name, &options);
 }
 
-/* Applies the COLO rows that 'ovs_cfg''s bridges hold, and unconfigures the
- * instances whose rows are gone. */
+/* Returns the row that configures instance 'id' in 'ovs_cfg', or NULL. */
+static const struct ovsrec_colo *
+find_row(const struct ovsrec_open_vswitch *ovs_cfg, uint32_t id)
+{
+    for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
+        const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
+
+        for (size_t j = 0; j < br->n_colo; j++) {
+            if (br->colo[j]->id == id) {
+                return br->colo[j];
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Applies the COLO rows that 'ovs_cfg''s bridges hold.  An instance whose
+ * row is gone, or was replaced by another row with the same id, is
+ * unconfigured first. */
 void
 colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 {
     struct hmap new = HMAP_INITIALIZER(&new);
     struct colo_config *cfg;
 
+    HMAP_FOR_EACH (cfg, node, &configs) {
+        const struct ovsrec_colo *row = find_row(ovs_cfg, cfg->id);
+
+        if (!row || !uuid_equals(&row->header_.uuid, &cfg->row)) {
+            colo_instance_unconfigure(colo_instance_get(cfg->id));
+        }
+    }
+
     for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
 
         for (size_t j = 0; j < br->n_colo; j++) {
             const struct ovsrec_colo *row = br->colo[j];
+            const struct colo_config *old;
 
             /* Two bridges may hold the same row; the schema keeps ids
              * unique among rows. */
-            if (!config_find(&new, row->id)) {
-                configure_row(row, config_find(&configs, row->id), &new);
+            if (config_find(&new, row->id)) {
+                continue;
             }
+            old = config_find(&configs, row->id);
+            if (old && !uuid_equals(&old->row, &row->header_.uuid)) {
+                old = NULL;
+            }
+            configure_row(row, old, &new);
         }
     }
 
     HMAP_FOR_EACH_POP (cfg, node, &configs) {
-        if (!config_find(&new, cfg->id)) {
-            colo_instance_unconfigure(colo_instance_get(cfg->id));
-        }
         config_destroy(cfg);
     }
     hmap_swap(&configs, &new);
     hmap_destroy(&new);
+
+    /* The database may have been reconnected or restarted, and status is
+     * ephemeral: write it again.  Unchanged values cost nothing. */
+    status_try_again = true;
 }
 
 static void
@@ -264,13 +304,19 @@ write_status(const struct ovsrec_colo *row, bool with_statistics)
     smap_destroy(&status);
 }
 
-static int
-stats_interval(const struct ovsrec_open_vswitch *ovs_cfg)
+/* Follows the bridge's statistics interval, with the same floor; like the
+ * bridge, writes the counters at once when it changes. */
+static void
+update_stats_interval(const struct ovsrec_open_vswitch *ovs_cfg)
 {
-    /* The same interval as the bridge's statistics, and the same floor. */
-    return MAX(ovs_cfg ? smap_get_int(&ovs_cfg->other_config,
-                                      "stats-update-interval", 5000)
-                       : 5000, 5000);
+    int interval = MAX(ovs_cfg ? smap_get_int(&ovs_cfg->other_config,
+                                              "stats-update-interval", 5000)
+                               : 5000, 5000);
+
+    if (interval != stats_timer_interval) {
+        stats_timer_interval = interval;
+        stats_timer = LLONG_MIN;
+    }
 }
 
 /* Writes the status of every row whose instance changed state or raised a
@@ -279,6 +325,7 @@ void
 colo_ovsdb_run(struct ovsdb_idl *idl,
                const struct ovsrec_open_vswitch *ovs_cfg)
 {
+    update_stats_interval(ovs_cfg);
     if (!status_txn) {
         uint64_t seqno = seq_read(colo_status_seq);
         long long int now = time_msec();
@@ -294,7 +341,7 @@ colo_ovsdb_run(struct ovsdb_idl *idl,
                 write_status(row, stats_due);
             }
             if (stats_due) {
-                stats_timer = now + stats_interval(ovs_cfg);
+                stats_timer = now + stats_timer_interval;
             }
         }
     }
@@ -305,7 +352,8 @@ colo_ovsdb_run(struct ovsdb_idl *idl,
         if (status != TXN_INCOMPLETE) {
             ovsdb_idl_txn_destroy(status_txn);
             status_txn = NULL;
-            status_try_again = status == TXN_TRY_AGAIN;
+            status_try_again = status != TXN_SUCCESS
+                               && status != TXN_UNCHANGED;
         }
     }
 }
@@ -322,7 +370,7 @@ colo_ovsdb_wait(struct ovsdb_idl *idl)
     if (status_txn) {
         ovsdb_idl_txn_wait(status_txn);
     } else if (status_try_again) {
-        poll_immediate_wake();
+        poll_timer_wait(COLO_STATUS_RETRY_MSEC);
     } else {
         seq_wait(colo_status_seq, status_seqno);
         if (!hmap_is_empty(&configs)) {

@@ -23,6 +23,7 @@
 #include "colo/colo-unixctl.h"
 
 #include "colo/colo-instance.h"
+#include "coverage.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/list.h"
 #include "openvswitch/poll-loop.h"
@@ -30,6 +31,8 @@
 #include "timeval.h"
 #include "unixctl.h"
 #include "util.h"
+
+COVERAGE_DEFINE(colo_wait_deferred);
 
 /* A colo/wait-checkpoint whose reply waits for a request. */
 struct colo_waiter {
@@ -222,6 +225,7 @@ colo_unixctl_wait_checkpoint(struct unixctl_conn *conn, int argc,
         free(w);
     } else {
         ovs_list_push_back(&waiters, &w->node);
+        COVERAGE_INC(colo_wait_deferred);
     }
 }
 
