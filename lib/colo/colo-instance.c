@@ -458,8 +458,8 @@ colo_request_format(const struct colo_request *r, struct ds *s)
             colo_packet_key_format(&r->key, s);
             ds_put_char(s, '"');
         }
-        ds_put_strftime_msec(s, " time=%Y-%m-%dT%H:%M:%S.###Z", r->time,
-                             true);
+        ds_put_cstr(s, " time=");
+        ds_put_strftime_msec(s, COLO_TIME_FORMAT, r->time, true);
     }
 }
 

@@ -69,6 +69,10 @@ enum colo_state {
     COLO_STATE_FAILED_OVER,     /* Passing traffic straight through. */
 };
 
+/* How colo/show and the COLO table print a request's time: UTC, to the
+ * millisecond. */
+#define COLO_TIME_FORMAT "%Y-%m-%dT%H:%M:%S.###Z"
+
 /* The last checkpoint request. */
 struct colo_request {
     uint64_t seqno;             /* 0 if none yet, then 1, 2, ... */

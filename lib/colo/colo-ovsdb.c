@@ -144,38 +144,15 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
     colo_instance_configure(inst, role, row->name, &options);
 }
 
-/* Returns the row that configures instance 'id' in 'ovs_cfg', or NULL. */
-static const struct ovsrec_colo *
-find_row(const struct ovsrec_open_vswitch *ovs_cfg, uint32_t id)
-{
-    for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
-        const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
-
-        for (size_t j = 0; j < br->n_colo; j++) {
-            if (br->colo[j]->id == id) {
-                return br->colo[j];
-            }
-        }
-    }
-    return NULL;
-}
-
-/* Applies the COLO rows that 'ovs_cfg''s bridges hold.  An instance whose
- * row is gone, or was replaced by another row with the same id, is
- * unconfigured first. */
+/* Applies the COLO rows that 'ovs_cfg''s bridges hold, and unconfigures
+ * the instances whose rows are gone.  An instance whose row was replaced
+ * by another with the same id is unconfigured before the new row
+ * applies. */
 void
 colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 {
     struct hmap new = HMAP_INITIALIZER(&new);
     struct colo_config *cfg;
-
-    HMAP_FOR_EACH (cfg, node, &configs) {
-        const struct ovsrec_colo *row = find_row(ovs_cfg, cfg->id);
-
-        if (!row || !uuid_equals(&row->header_.uuid, &cfg->row)) {
-            colo_instance_unconfigure(colo_instance_get(cfg->id));
-        }
-    }
 
     for (size_t i = 0; i < ovs_cfg->n_bridges; i++) {
         const struct ovsrec_bridge *br = ovs_cfg->bridges[i];
@@ -191,6 +168,7 @@ colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
             }
             old = config_find(&configs, row->id);
             if (old && !uuid_equals(&old->row, &row->header_.uuid)) {
+                colo_instance_unconfigure(colo_instance_get(row->id));
                 old = NULL;
             }
             configure_row(row, old, &new);
@@ -198,6 +176,9 @@ colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
     }
 
     HMAP_FOR_EACH_POP (cfg, node, &configs) {
+        if (!config_find(&new, cfg->id)) {
+            colo_instance_unconfigure(colo_instance_get(cfg->id));
+        }
         config_destroy(cfg);
     }
     hmap_swap(&configs, &new);
@@ -221,7 +202,7 @@ put_request_status(const struct colo_request *r, struct smap *status)
             smap_add(status, "request_conn", ds_cstr(&s));
             ds_clear(&s);
         }
-        ds_put_strftime_msec(&s, "%Y-%m-%dT%H:%M:%S.###Z", r->time, true);
+        ds_put_strftime_msec(&s, COLO_TIME_FORMAT, r->time, true);
         smap_add(status, "request_time", ds_cstr(&s));
         ds_destroy(&s);
     }
@@ -352,8 +333,11 @@ colo_ovsdb_run(struct ovsdb_idl *idl,
         if (status != TXN_INCOMPLETE) {
             ovsdb_idl_txn_destroy(status_txn);
             status_txn = NULL;
-            status_try_again = status != TXN_SUCCESS
-                               && status != TXN_UNCHANGED;
+            /* Keep a rewrite asked for meanwhile, e.g. by a reconfigure
+             * that added a row. */
+            if (status != TXN_SUCCESS && status != TXN_UNCHANGED) {
+                status_try_again = true;
+            }
         }
     }
 }

@@ -200,6 +200,7 @@ colo_unixctl_wait_checkpoint(struct unixctl_conn *conn, int argc,
 {
     struct colo_instance *inst = find_instance(conn, argv[1]);
     unsigned int timeout = COLO_WAIT_DEFAULT_TIMEOUT;
+    long long int now = time_msec();
     struct colo_waiter *w;
 
     if (!inst) {
@@ -220,8 +221,8 @@ colo_unixctl_wait_checkpoint(struct unixctl_conn *conn, int argc,
     w->conn = conn;
     w->inst = inst;
     w->timeout = timeout;
-    w->deadline = time_msec() + timeout;
-    if (waiter_try_reply(w, time_msec())) {
+    w->deadline = now + timeout;
+    if (waiter_try_reply(w, now)) {
         free(w);
     } else {
         ovs_list_push_back(&waiters, &w->node);
