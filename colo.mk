@@ -35,10 +35,11 @@ TESTSUITE_AT += \
 	tests/colo-rewrite.at \
 	tests/colo-ovsdb.at
 
-EXTRA_DIST += tests/colo-packet.py tests/colo-tcp.py
+EXTRA_DIST += tests/colo-packet.py tests/colo-traffic.py
 
 SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \
+	tests/system-colo-macros.at \
 	tests/system-colo-actions.at \
 	tests/system-colo-path.at
 
