@@ -52,6 +52,7 @@ COVERAGE_DEFINE(colo_released);
 COVERAGE_DEFINE(colo_malformed);
 COVERAGE_DEFINE(colo_primary_dropped);
 COVERAGE_DEFINE(colo_conn_expired);
+COVERAGE_DEFINE(colo_secondary_forwarded);
 
 /* How many times a thread that sends released packets goes back for those
  * that other threads queued meanwhile, before it leaves them to the next
@@ -299,6 +300,24 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
     }
 }
 
+/* Sends the secondary packets in 'forward' on to the client, the way the
+ * oldest primary packet that 'conn' holds will leave. */
+static void
+forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
+                  struct ovs_list *forward)
+    OVS_REQUIRES(ctx->inst->mutex)
+{
+    const struct colo_held *first = colo_conn_first_primary(conn);
+    struct colo_held *held;
+
+    LIST_FOR_EACH_POP (held, node, forward) {
+        atomic_count_inc(&first->release->n_users);
+        held->release = first->release;
+        ovs_list_push_back(&ctx->release_now, &held->node);
+        COVERAGE_INC(colo_secondary_forwarded);
+    }
+}
+
 static void
 compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     OVS_REQUIRES(ctx->inst->mutex)
@@ -323,9 +342,11 @@ compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     } else {
         size_t held_before = conn->n_primary + conn->n_secondary;
         struct colo_held *held = held_create(ctx, packet, &view);
+        struct ovs_list forward = OVS_LIST_INITIALIZER(&forward);
         enum colo_reason reason;
 
-        reason = colo_conn_add_secondary(conn, held, &ctx->dropped);
+        reason = colo_conn_add_secondary(conn, held, &ctx->dropped, &forward);
+        forward_secondary(ctx, conn, &forward);
         conn_changed(ctx, conn, held_before, reason);
     }
 }

@@ -328,13 +328,37 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
     return tcp_compare(conn, dropped);
 }
 
+/* Whether 'h', a pure ACK from the secondary that repeats its last ack
+ * ('dup_ack'), tells of client bytes lost on the secondary's path alone:
+ * the primary has acknowledged more, and its acks wait for the
+ * secondary's.  The client hears only the primary, so it would send those
+ * bytes again only when its retransmission timer fires, once per hole,
+ * with a checkpoint when that takes longer than compare_timeout.  The
+ * secondary's duplicate ack, sent on in the primary's place, tells the
+ * client at once, with its SACK blocks, what to send again, and
+ * acknowledges nothing the secondary lacks. */
+static bool
+tcp_is_secondary_loss(const struct colo_conn *conn, const struct colo_held *h,
+                      bool dup_ack)
+{
+    const struct colo_tcp *tcp = &conn->tcp;
+
+    return (dup_ack && conn->n_primary
+            && tcp->synced && !tcp->syn_pending && tcp->p_ack_valid
+            && colo_seq_lt(tcp->s_ack, tcp->p_ack)
+            && !(h->view.tcp_flags & (TCP_SYN | TCP_FIN | TCP_RST))
+            && !h->view.payload_len);
+}
+
 static enum colo_reason
 tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
-                  struct ovs_list *dropped)
+                  struct ovs_list *dropped, struct ovs_list *forward)
 {
     struct colo_tcp *tcp = &conn->tcp;
+    bool dup_ack = false;
 
     if (has_flag(held, TCP_ACK)) {
+        dup_ack = tcp->s_ack_valid && held->view.ack == tcp->s_ack;
         colo_seq_advance(&tcp->s_ack_valid, &tcp->s_ack, held->view.ack);
     }
 
@@ -345,6 +369,8 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
         if (tcp->syn_pending) {
             return COLO_REASON_TCP_FLAGS;     /* A RST against a SYN. */
         }
+    } else if (tcp_is_secondary_loss(conn, held, dup_ack)) {
+        ovs_list_push_back(forward, &held->node);
     } else if (has_flag(held, TCP_SYN)
                ? tcp->synced && !tcp->syn_pending
                : !held->view.payload_len && !has_flag(held, TCP_FIN)) {
@@ -466,10 +492,11 @@ colo_conn_add_primary(struct colo_conn *conn, struct colo_held *held,
 }
 
 /* Adds a secondary packet to 'conn', which keeps it until it has compared
- * it, or moves it to 'dropped'. */
+ * it, or moves it to 'dropped', or to 'forward' if it must go on to the
+ * client (see tcp_is_secondary_loss()). */
 enum colo_reason
 colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
-                        struct ovs_list *dropped)
+                        struct ovs_list *dropped, struct ovs_list *forward)
 {
     enum colo_reason reason;
 
@@ -477,13 +504,23 @@ colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
         ovs_list_push_back(dropped, &held->node);
         return COLO_REASON_NONE;
     } else if (conn->kind == COLO_PACKET_TCP) {
-        reason = tcp_add_secondary(conn, held, dropped);
+        reason = tcp_add_secondary(conn, held, dropped, forward);
     } else {
         ovs_list_push_back(&conn->secondary, &held->node);
         conn->n_secondary++;
         reason = datagram_match(conn, dropped);
     }
     return diverge_if(conn, reason, dropped);
+}
+
+/* The oldest primary packet 'conn' holds, or NULL. */
+const struct colo_held *
+colo_conn_first_primary(const struct colo_conn *conn)
+{
+    return (conn->n_primary
+            ? CONTAINER_OF(ovs_list_front(&conn->primary),
+                           struct colo_held, node)
+            : NULL);
 }
 
 static bool
