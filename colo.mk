@@ -42,7 +42,8 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-macros.at \
 	tests/system-colo-actions.at \
 	tests/system-colo-path.at \
-	tests/system-colo-checkpoint.at
+	tests/system-colo-checkpoint.at \
+	tests/system-colo-failover.at
 
 tests_ovstest_SOURCES += \
 	tests/test-colo-compare.c \
