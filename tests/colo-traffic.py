@@ -25,7 +25,7 @@ Those given OUT write there what they saw: "ok ..." or "error NAME".
   connect ADDR PORT OUT  TCP: connects from --sport, sends a request line
                          and --upload bytes more, and reads the answer
                          until the server closes.  OUT: "ok BYTES SHA256"
-                         of the answer.  Both send at most --rate Mbit/s.
+                         of the answer.
   expect MODE            prints what MODE, serve or connect, writes at
                          the end of an exchange with these --size and
                          --upload.
@@ -37,6 +37,8 @@ Those given OUT write there what they saw: "ok ..." or "error NAME".
   ask ADDR PORT OUT      UDP: --count datagrams to an echo server, each
                          echoed before the next.  OUT: "ok DATAGRAMS".
   http ADDR PORT DIR     HTTP: serves the files of DIR, until killed.
+
+serve, connect and http send at most --rate Mbit/s, if given.
 """
 
 import argparse
@@ -92,12 +94,12 @@ def received(sock):
         yield chunk
 
 
-def pace(sock, args):
-    """Caps what 'sock' sends at --rate Mbit/s, if given."""
-    if args.rate:
+def pace(sock, rate):
+    """Caps what 'sock' sends at 'rate' Mbit/s, if given."""
+    if rate:
         so_max_pacing_rate = getattr(socket, "SO_MAX_PACING_RATE", 47)
         sock.setsockopt(socket.SOL_SOCKET, so_max_pacing_rate,
-                        args.rate * 1000000 // 8)
+                        rate * 1000000 // 8)
 
 
 def send_all(sock, chunks):
@@ -109,7 +111,7 @@ def serve(args):
     listener = socket.create_server((args.addr, args.port),
                                     family=family(args.addr))
     conn, _ = listener.accept()
-    pace(conn, args)
+    pace(conn, args.rate)
     request = b""
     while not request.endswith(b"\n"):
         chunk = conn.recv(4096)
@@ -128,7 +130,7 @@ def connect(args):
     # ports, a divergence of its own.
     conn = socket.create_connection((args.addr, args.port), timeout=60,
                                     source_address=("", args.sport))
-    pace(conn, args)
+    pace(conn, args.rate)
     # Sending from a thread of its own keeps an upload and the answer
     # from waiting on each other.
     sender = threading.Thread(target=send_all,
@@ -204,6 +206,12 @@ def ask(args):
 
 
 class FileHandler(http.server.SimpleHTTPRequestHandler):
+    rate = None
+
+    def setup(self):
+        super().setup()
+        pace(self.connection, self.rate)
+
     def send_header(self, keyword, value):
         # The PVM and the SVM answer a request a moment apart: their Date
         # headers differ whenever a second ends in between, a divergence
@@ -220,6 +228,7 @@ def serve_http(args):
         address_family = family(args.addr)
         daemon_threads = True
 
+    FileHandler.rate = args.rate
     handler = functools.partial(FileHandler, directory=args.out)
     Server((args.addr, args.port), handler).serve_forever()
 
@@ -242,7 +251,7 @@ def main():
                    help="lines talk sends, datagrams ask sends")
     p.add_argument("--hold", help="the file talk waits for")
     p.add_argument("--rate", type=int,
-                   help="Mbit/s at most that serve and connect send")
+                   help="Mbit/s at most that serve, connect, http send")
     args = p.parse_args()
     if args.mode == "expect":
         print(digest(answer_pattern(REQUEST, args.size)
