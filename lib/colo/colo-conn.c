@@ -346,7 +346,7 @@ tcp_is_secondary_loss(const struct colo_conn *conn, const struct colo_held *h,
     return (dup_ack && conn->n_primary
             && tcp->synced && !tcp->syn_pending && tcp->p_ack_valid
             && colo_seq_lt(tcp->s_ack, tcp->p_ack)
-            && !(h->view.tcp_flags & (TCP_SYN | TCP_FIN | TCP_RST))
+            && !has_flag(h, TCP_SYN | TCP_FIN | TCP_RST)
             && !h->view.payload_len);
 }
 
