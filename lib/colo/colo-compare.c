@@ -70,6 +70,7 @@ struct compare_ctx {
     struct colo_release *release;       /* Primary only. */
     long long int now;
     struct ovs_list release_now;        /* colo_held to release. */
+    struct ovs_list forward;            /* Secondary colo_held to send on. */
     struct ovs_list dropped;            /* Secondary colo_held to free. */
 };
 
@@ -300,8 +301,10 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
     }
 }
 
-/* Sends the secondary packets in 'forward' on to the client, the way the
- * oldest primary packet that 'conn' holds will leave. */
+/* Sends the secondary packets in 'forward' on to the client in place of the
+ * oldest primary packet that 'conn' holds: with its link header (MAC
+ * addresses, VLAN tags), its metadata and its release actions, so that
+ * they leave as a primary packet would. */
 static void
 forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
                   struct ovs_list *forward)
@@ -310,10 +313,18 @@ forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
     const struct colo_held *first = colo_conn_first_primary(conn);
     struct colo_held *held;
 
+    ovs_assert(first || ovs_list_is_empty(forward));
     LIST_FOR_EACH_POP (held, node, forward) {
+        struct dp_packet *packet = held->packet;
+        uint16_t l2_len = first->view.ofs;
+
+        dp_packet_resize_l2(packet, (int) l2_len - held->view.ofs);
+        memcpy(dp_packet_data(packet), dp_packet_data(first->packet), l2_len);
+        packet->md = first->packet->md;
+
         atomic_count_inc(&first->release->n_users);
         held->release = first->release;
-        ovs_list_push_back(&ctx->release_now, &held->node);
+        ovs_list_push_back(&ctx->forward, &held->node);
         COVERAGE_INC(colo_secondary_forwarded);
     }
 }
@@ -421,6 +432,7 @@ colo_compare_input(const struct colo_datapath *dp,
     ctx.now = time_msec();
     ctx.release = NULL;
     ovs_list_init(&ctx.release_now);
+    ovs_list_init(&ctx.forward);
     ovs_list_init(&ctx.dropped);
 
     ovs_mutex_lock(&inst->mutex);
@@ -442,6 +454,7 @@ colo_compare_input(const struct colo_datapath *dp,
     COVERAGE_ADD(colo_released, n_release);
     inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
     colo_instance_queue_release(inst, &ctx.release_now);
+    colo_instance_queue_forward(inst, &ctx.forward);
     ovs_mutex_unlock(&inst->mutex);
 
     colo_held_free_list(&ctx.dropped);

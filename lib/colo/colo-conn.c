@@ -336,7 +336,10 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
  * with a checkpoint when that takes longer than compare_timeout.  The
  * secondary's duplicate ack, sent on in the primary's place, tells the
  * client at once, with its SACK blocks, what to send again, and
- * acknowledges nothing the secondary lacks. */
+ * acknowledges nothing the secondary lacks.  Its window is the secondary's,
+ * which the client may as well respect.  A duplicate ack that tells of
+ * reordering, or a window update, goes on too: the client sees what it
+ * would have seen from the secondary alone. */
 static bool
 tcp_is_secondary_loss(const struct colo_conn *conn, const struct colo_held *h,
                       bool dup_ack)
@@ -505,6 +508,10 @@ colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
         return COLO_REASON_NONE;
     } else if (conn->kind == COLO_PACKET_TCP) {
         reason = tcp_add_secondary(conn, held, dropped, forward);
+        if (reason != COLO_REASON_NONE) {
+            /* The connection now waits for a checkpoint. */
+            ovs_list_push_back_all(dropped, forward);
+        }
     } else {
         ovs_list_push_back(&conn->secondary, &held->node);
         conn->n_secondary++;

@@ -268,6 +268,18 @@ colo_instance_queue_release(struct colo_instance *inst,
     ovs_list_push_back_all(&inst->pending, release);
 }
 
+/* Queues the secondary packets in 'forward', which leave in place of primary
+ * packets, after those already queued.  They are not counted as released:
+ * 'released' counts primary packets. */
+void
+colo_instance_queue_forward(struct colo_instance *inst,
+                            struct ovs_list *forward)
+    OVS_REQUIRES(inst->mutex)
+{
+    inst->n_pending += ovs_list_size(forward);
+    ovs_list_push_back_all(&inst->pending, forward);
+}
+
 static int
 compare_held_by_order(const void *a_, const void *b_)
 {

@@ -155,6 +155,9 @@ void colo_instance_failover(struct colo_instance *);
 void colo_instance_queue_release(struct colo_instance *inst,
                                  struct ovs_list *release)
     OVS_REQUIRES(inst->mutex);
+void colo_instance_queue_forward(struct colo_instance *inst,
+                                 struct ovs_list *forward)
+    OVS_REQUIRES(inst->mutex);
 
 void colo_instance_configure(struct colo_instance *, enum colo_role,
                              const char *name, const struct colo_options *);
