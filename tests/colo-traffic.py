@@ -136,12 +136,21 @@ def connect(args):
     pace(conn, args.rate)
     # Sending from a thread of its own keeps an upload and the answer
     # from waiting on each other.
-    sender = threading.Thread(target=send_all,
-                              args=(conn, request_pattern(args.upload)))
+    failure = []
+
+    def send_request():
+        try:
+            send_all(conn, request_pattern(args.upload))
+        except OSError as e:
+            failure.append(e)
+
+    sender = threading.Thread(target=send_request, daemon=True)
     sender.start()
     result = digest(received(conn))
     sender.join()
     conn.close()
+    if failure:
+        raise failure[0]
     return result
 
 
