@@ -22,6 +22,8 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo-release.h \
 	lib/colo/colo-rewrite.c \
 	lib/colo/colo-rewrite.h \
+	lib/colo/colo-segment.c \
+	lib/colo/colo-segment.h \
 	lib/colo/colo-unixctl.c \
 	lib/colo/colo-unixctl.h \
 	lib/ofp-colo.c \

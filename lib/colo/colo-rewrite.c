@@ -25,8 +25,8 @@
 #include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
 #include "colo/colo-packet.h"
+#include "colo/colo-segment.h"
 #include "coverage.h"
-#include "csum.h"
 #include "dp-packet.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
@@ -44,19 +44,6 @@ COVERAGE_DEFINE(colo_rewrite_conn_limit);
  * long idle (or the instance's rewrite_timeout, if shorter), as OVS's
  * conntrack forgets an opening TCP connection. */
 #define COLO_REWRITE_OPENING_MS (30 * 1000)
-
-/* The TCP options that carry sequence numbers or timestamps. */
-#define TCPOPT_EOL 0
-#define TCPOPT_NOP 1
-#define TCPOPT_SACK 5
-#define TCPOPT_TIMESTAMP 8
-#define TCPOLEN_TIMESTAMP 10
-#define TCPOLEN_SACK_BLOCK 8
-
-/* Offsets of the fields rewritten, in the TCP header. */
-#define TCP_SEQ_OFS 4
-#define TCP_ACK_OFS 8
-#define TCP_CSUM_OFS 16
 
 struct colo_rewrite_conn {
     struct hmap_node node;      /* In struct colo_rewriter's 'conns'. */
@@ -93,22 +80,6 @@ struct colo_rewrite_conn {
     uint32_t client_fin_end;
 };
 
-/* A TCP segment being rewritten in place. */
-struct segment {
-    uint8_t *tcp;               /* Its header, inside the frame. */
-    size_t hdr_len;             /* With options. */
-    uint16_t flags;
-    bool fix_csum;              /* False: the checksum is left to offload. */
-    bool changed;
-
-    /* Offsets in the header of the options Linux acts on (the last of each
-     * kind), or 0. */
-    size_t ts;                  /* The timestamp option's TSval. */
-    size_t sack;                /* The first SACK block edge... */
-    size_t sack_len;            /* ...and the bytes of blocks. */
-    bool bad_options;           /* Parsing stopped at a bad length. */
-};
-
 /* What one batch is rewritten with. */
 struct rewrite_ctx {
     struct colo_rewriter *rw;
@@ -124,78 +95,11 @@ colo_rewriter_init(struct colo_rewriter *rw)
     memset(&rw->stats, 0, sizeof rw->stats);
 }
 
-static uint32_t
-get32(const struct segment *seg, size_t ofs)
-{
-    ovs_be32 x;
-
-    memcpy(&x, seg->tcp + ofs, sizeof x);
-    return ntohl(x);
-}
-
-/* Writes 'value' at 'ofs' in the header of 'seg' and updates the checksum
- * for it, unless the checksum is left to offload: then the field holds only
- * the pseudo-header's sum, which this does not change. */
+/* Moves the 32-bit field at 'ofs' of 'seg' by 'delta', modulo 2**32. */
 static void
-put32(struct segment *seg, size_t ofs, uint32_t value)
+add32(struct colo_segment *seg, size_t ofs, uint32_t delta)
 {
-    /* The checksum adds up 16-bit words counted from the header's start,
-     * and an option's field may begin at an odd offset: each word the
-     * field touches is updated in turn. */
-    size_t first = ofs & ~(size_t) 1;
-    size_t n_words = (ofs + sizeof(ovs_be32) + 1 - first) / 2;
-    ovs_be16 old_words[3], new_words[3];
-    ovs_be32 x = htonl(value);
-    ovs_be16 csum;
-
-    if (get32(seg, ofs) == value) {
-        return;
-    }
-    memcpy(old_words, seg->tcp + first, n_words * 2);
-    memcpy(seg->tcp + ofs, &x, sizeof x);
-    if (seg->fix_csum) {
-        memcpy(new_words, seg->tcp + first, n_words * 2);
-        memcpy(&csum, seg->tcp + TCP_CSUM_OFS, sizeof csum);
-        for (size_t i = 0; i < n_words; i++) {
-            csum = recalc_csum16(csum, old_words[i], new_words[i]);
-        }
-        memcpy(seg->tcp + TCP_CSUM_OFS, &csum, sizeof csum);
-    }
-    seg->changed = true;
-}
-
-/* Finds the timestamp and SACK options of 'seg'.  Like Linux's parser, it
- * stops at an option whose length is below 2 or runs past the header, and
- * keeps what it found before. */
-static void
-find_options(struct segment *seg)
-{
-    size_t i = TCP_HEADER_LEN;
-
-    while (i < seg->hdr_len) {
-        uint8_t kind = seg->tcp[i];
-        size_t len;
-
-        if (kind == TCPOPT_EOL) {
-            return;
-        } else if (kind == TCPOPT_NOP) {
-            i++;
-            continue;
-        }
-        len = seg->hdr_len - i >= 2 ? seg->tcp[i + 1] : 0;
-        if (len < 2 || len > seg->hdr_len - i) {
-            seg->bad_options = true;
-            return;
-        }
-        if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
-            seg->ts = i + 2;
-        } else if (kind == TCPOPT_SACK && len > 2
-                   && (len - 2) % TCPOLEN_SACK_BLOCK == 0) {
-            seg->sack = i + 2;
-            seg->sack_len = len - 2;
-        }
-        i += len;
-    }
+    colo_segment_put32(seg, ofs, colo_segment_get32(seg, ofs) + delta);
 }
 
 static struct colo_rewrite_conn *
@@ -217,7 +121,7 @@ conn_find(struct colo_rewriter *rw, const struct colo_packet_key *key)
  * SVM's own then) or follows max_conns connections already. */
 static struct colo_rewrite_conn *
 conn_create(struct rewrite_ctx *ctx, const struct colo_packet *view,
-            const struct segment *seg)
+            const struct colo_segment *seg)
 {
     struct colo_rewrite_conn *conn;
 
@@ -234,7 +138,7 @@ conn_create(struct rewrite_ctx *ctx, const struct colo_packet *view,
     conn->svm_isn = view->seq;
     if (seg->ts) {
         conn->svm_has_ts = true;
-        conn->svm_tsval = get32(seg, seg->ts);
+        conn->svm_tsval = colo_segment_get32(seg, seg->ts);
     }
     hmap_insert(&ctx->rw->conns, &conn->node,
                 colo_packet_key_hash(&conn->key));
@@ -265,11 +169,12 @@ conn_close_if_done(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
  * acknowledges the PVM's SYN, and echoes its timestamp. */
 static void
 conn_learn(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
-           const struct colo_packet *view, const struct segment *seg)
+           const struct colo_packet *view, const struct colo_segment *seg)
 {
     conn->seq_offset = conn->svm_isn + 1 - view->ack;
     if (conn->svm_has_ts && seg->ts) {
-        conn->ts_offset = conn->svm_tsval - get32(seg, seg->ts + 4);
+        conn->ts_offset = (conn->svm_tsval
+                           - colo_segment_get32(seg, seg->ts + 4));
         conn->has_ts_offset = true;
     }
     conn->learned = true;
@@ -280,7 +185,7 @@ conn_learn(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
  * the PVM's space. */
 static void
 rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
-                   struct segment *seg)
+                   struct colo_segment *seg)
 {
     struct colo_rewrite_conn *conn = conn_find(ctx->rw, &view->key);
     uint32_t seq = view->seq;
@@ -297,7 +202,7 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
             /* A retransmission: the client will echo the PVM's matching
              * one, sent about as late. */
             conn->svm_has_ts = true;
-            conn->svm_tsval = get32(seg, seg->ts);
+            conn->svm_tsval = colo_segment_get32(seg, seg->ts);
         }
     }
     if (!conn) {
@@ -308,9 +213,9 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
 
     if (conn->learned) {
         seq -= conn->seq_offset;
-        put32(seg, TCP_SEQ_OFS, seq);
+        colo_segment_put32(seg, COLO_TCP_SEQ_OFS, seq);
         if (seg->ts && conn->has_ts_offset) {
-            put32(seg, seg->ts, get32(seg, seg->ts) - conn->ts_offset);
+            add32(seg, seg->ts, -conn->ts_offset);
         }
     }
     if (seg->flags & TCP_FIN) {
@@ -344,7 +249,7 @@ client_rst_counts(const struct colo_rewrite_conn *conn,
  * and TSecr move into the SVM's space. */
 static void
 rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
-                 struct segment *seg)
+                 struct colo_segment *seg)
 {
     struct colo_packet_key key = view->key;
     struct colo_rewrite_conn *conn;
@@ -371,14 +276,13 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         if (!conn->learned) {
             conn_learn(ctx->rw, conn, view, seg);
         }
-        put32(seg, TCP_ACK_OFS, view->ack + conn->seq_offset);
+        colo_segment_put32(seg, COLO_TCP_ACK_OFS,
+                           view->ack + conn->seq_offset);
         for (size_t i = 0; i < seg->sack_len; i += 4) {
-            put32(seg, seg->sack + i,
-                  get32(seg, seg->sack + i) + conn->seq_offset);
+            add32(seg, seg->sack + i, conn->seq_offset);
         }
         if (seg->ts && conn->has_ts_offset) {
-            put32(seg, seg->ts + 4,
-                  get32(seg, seg->ts + 4) + conn->ts_offset);
+            add32(seg, seg->ts + 4, conn->ts_offset);
         }
         if (conn->guest_fin && colo_seq_le(conn->guest_fin_end, view->ack)) {
             conn->guest_fin_acked = true;
@@ -398,7 +302,7 @@ rewrite_packet(struct rewrite_ctx *ctx, enum colo_mode mode,
 {
     struct colo_packet view;
     enum colo_packet_error error = colo_packet_parse(packet, &view);
-    struct segment seg;
+    struct colo_segment seg;
 
     if (error) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
@@ -415,12 +319,7 @@ rewrite_packet(struct rewrite_ctx *ctx, enum colo_mode mode,
         return;
     }
 
-    memset(&seg, 0, sizeof seg);
-    seg.tcp = (uint8_t *) dp_packet_data(packet) + view.ofs + view.l4_ofs;
-    seg.hdr_len = view.payload_ofs - (view.ofs + view.l4_ofs);
-    seg.flags = view.tcp_flags;
-    seg.fix_csum = !dp_packet_hwol_l4_is_tcp(packet);
-    find_options(&seg);
+    colo_segment_init(&seg, packet, &view);
     if (seg.bad_options) {
         ctx->rw->stats.bad_options++;
     }
