@@ -21,6 +21,7 @@
 #include "colo/colo-conn.h"
 
 #include <string.h>
+#include "colo/colo-segment.h"
 #include "dp-packet.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
@@ -132,6 +133,9 @@ insert_secondary_in_order(struct colo_conn *conn, struct colo_held *held)
 }
 
 /* TCP. */
+
+static bool tcp_can_release(const struct colo_tcp *,
+                            const struct colo_held *);
 
 static void
 tcp_note_primary(struct colo_tcp *tcp, const struct colo_held *h)
@@ -294,6 +298,23 @@ tcp_compare(struct colo_conn *conn, struct ovs_list *dropped)
     return reason ? reason : tcp_advance(conn, dropped);
 }
 
+/* Moves 'h', just added, ahead of the primary's held segments if it may
+ * leave at once.  Segments come from the PVM in order, so one that may
+ * leave while older ones wait is a retransmission of bytes compared
+ * already.  It must not wait behind them: the client may need it to move
+ * on, and the older segments may wait for a secondary segment lost on the
+ * way to the compare, which the SVM sends again only once the client acks
+ * what it has; the two would wait for each other until compare_timeout. */
+static void
+tcp_let_retransmission_pass(struct colo_conn *conn, struct colo_held *h)
+{
+    if (&h->node != ovs_list_front(&conn->primary)
+        && tcp_can_release(&conn->tcp, h)) {
+        ovs_list_remove(&h->node);
+        ovs_list_push_front(&conn->primary, &h->node);
+    }
+}
+
 static enum colo_reason
 tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
                 struct ovs_list *dropped)
@@ -325,7 +346,36 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
         tcp->next = held->view.seq;
     }
     tcp_note_primary(tcp, held);
-    return tcp_compare(conn, dropped);
+
+    enum colo_reason reason = tcp_compare(conn, dropped);
+    tcp_let_retransmission_pass(conn, held);
+    return reason;
+}
+
+/* Keeps the timestamps that reach the client from going back in time.
+ * Packets leave in an order the PVM did not send them in: a retransmission
+ * ahead of segments that wait, the SVM's duplicate ack in the PVM's place.
+ * A client drops a segment whose TSval is older than the newest it took
+ * (PAWS, RFC 7323), data and the acks that would repair a loss alike; so
+ * an older TSval leaves as the newest one sent.  The client echoes it, and
+ * the guests take it for a slightly shorter round trip. */
+static void
+tcp_stamp_leaving(struct colo_tcp *tcp, struct colo_held *h)
+{
+    struct colo_segment seg;
+    uint32_t tsval;
+
+    colo_segment_init(&seg, h->packet, &h->view);
+    if (!seg.ts) {
+        return;
+    }
+    tsval = colo_segment_get32(&seg, seg.ts);
+    if (tcp->ts_sent_valid && colo_seq_lt(tsval, tcp->ts_sent)) {
+        colo_segment_put32(&seg, seg.ts, tcp->ts_sent);
+    } else {
+        tcp->ts_sent_valid = true;
+        tcp->ts_sent = tsval;
+    }
 }
 
 /* Whether 'h', a pure ACK from the secondary that repeats its last ack
@@ -373,6 +423,7 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
             return COLO_REASON_TCP_FLAGS;     /* A RST against a SYN. */
         }
     } else if (tcp_is_secondary_loss(conn, held, dup_ack)) {
+        tcp_stamp_leaving(tcp, held);
         ovs_list_push_back(forward, &held->node);
     } else if (has_flag(held, TCP_SYN)
                ? tcp->synced && !tcp->syn_pending
@@ -530,6 +581,18 @@ colo_conn_first_primary(const struct colo_conn *conn)
             : NULL);
 }
 
+/* Removes the oldest primary packet from 'conn' as it leaves. */
+static struct colo_held *
+take_primary(struct colo_conn *conn)
+{
+    struct colo_held *held = pop_primary(conn);
+
+    if (conn->kind == COLO_PACKET_TCP) {
+        tcp_stamp_leaving(&conn->tcp, held);
+    }
+    return held;
+}
+
 static bool
 can_release(const struct colo_conn *conn, const struct colo_held *held)
 {
@@ -550,7 +613,7 @@ colo_conn_take_releasable(struct colo_conn *conn, struct ovs_list *out)
         if (!can_release(conn, head)) {
             break;
         }
-        ovs_list_push_back(out, &pop_primary(conn)->node);
+        ovs_list_push_back(out, &take_primary(conn)->node);
     }
 }
 
@@ -561,7 +624,7 @@ colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
                 struct ovs_list *dropped)
 {
     while (conn->n_primary) {
-        ovs_list_push_back(release, &pop_primary(conn)->node);
+        ovs_list_push_back(release, &take_primary(conn)->node);
     }
     ovs_list_push_back_all(dropped, &conn->secondary);
     conn->n_secondary = 0;

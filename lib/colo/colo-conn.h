@@ -72,6 +72,9 @@ struct colo_tcp {
     uint32_t p_end;             /* Highest end of a primary segment. */
     bool p_ack_valid;
     uint32_t p_ack;             /* Highest ack the primary sent. */
+
+    bool ts_sent_valid;
+    uint32_t ts_sent;           /* Highest TSval sent on to the client. */
 };
 
 struct colo_conn {
@@ -79,7 +82,9 @@ struct colo_conn {
     struct colo_packet_key key;
     enum colo_packet_kind kind;
 
-    struct ovs_list primary;        /* colo_held, in arrival order. */
+    struct ovs_list primary;        /* colo_held, in arrival order, but
+                                     * for a TCP retransmission that may
+                                     * leave at once. */
     struct ovs_list secondary;      /* colo_held; for TCP in sequence
                                      * order. */
     size_t n_primary;
