@@ -55,6 +55,9 @@ struct colo_rewrite_conn {
     uint32_t svm_tsval;
     bool svm_has_ts;
 
+    bool has_svm_ts_last;
+    uint32_t svm_ts_last;       /* The SVM's newest TSval, in its clock. */
+
     /* Known once the client's answer to it, which acknowledges the PVM's
      * SYN, reaches the SVM. */
     bool learned;
@@ -181,6 +184,27 @@ conn_learn(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
     rw->stats.learned++;
 }
 
+/* Keeps the SVM's clock, moved into the PVM's, from running behind what the
+ * client has seen.  'tsecr', the client's echo, is the newest TSval it
+ * took, and it drops segments with older ones (PAWS, RFC 7323): the SVM's
+ * duplicate acks that the compare sends on, and after a failover all of
+ * the SVM's.  The offset learned on the handshake pairs the PVM's SYN-ACK
+ * that the client echoes with the SVM's latest, and the two were not sent
+ * at the same moment if either was sent again.  So the offset only ever
+ * moves down, as far as it takes for the SVM's newest TSval to reach each
+ * echo. */
+static void
+keep_svm_clock_ahead(struct colo_rewrite_conn *conn, uint32_t tsecr)
+{
+    if (conn->has_svm_ts_last) {
+        uint32_t bound = conn->svm_ts_last - tsecr;
+
+        if (colo_seq_lt(bound, conn->ts_offset)) {
+            conn->ts_offset = bound;
+        }
+    }
+}
+
 /* A packet from the SVM, on its way to the compare: seq and TSval move into
  * the PVM's space. */
 static void
@@ -210,6 +234,10 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         return;
     }
     conn->used = ctx->now;
+    if (seg->ts) {
+        colo_seq_advance(&conn->has_svm_ts_last, &conn->svm_ts_last,
+                         colo_segment_get32(seg, seg->ts));
+    }
 
     if (conn->learned) {
         seq -= conn->seq_offset;
@@ -282,6 +310,7 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
             add32(seg, seg->sack + i, conn->seq_offset);
         }
         if (seg->ts && conn->has_ts_offset) {
+            keep_svm_clock_ahead(conn, colo_segment_get32(seg, seg->ts + 4));
             add32(seg, seg->ts + 4, conn->ts_offset);
         }
         if (conn->guest_fin && colo_seq_le(conn->guest_fin_end, view->ack)) {
