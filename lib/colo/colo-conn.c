@@ -632,6 +632,35 @@ colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
     tcp_restart(&conn->tcp);
 }
 
+/* Formats where the comparison of 'conn' stands: the first unmatched
+ * position, where each side's oldest held segment starts, and the highest
+ * ack of each side, which hold the primary's acks back.  A connection that
+ * stalls shows here which side lacks what. */
+static void
+tcp_format(const struct colo_conn *conn, struct ds *s)
+{
+    const struct colo_tcp *tcp = &conn->tcp;
+    const struct colo_held *h;
+
+    ds_put_format(s, " next=%"PRIu32, tcp->next);
+    if (conn->n_primary) {
+        h = CONTAINER_OF(ovs_list_front(&conn->primary), struct colo_held,
+                         node);
+        ds_put_format(s, " primary_seq=%"PRIu32, h->view.seq);
+    }
+    if (conn->n_secondary) {
+        h = CONTAINER_OF(ovs_list_front(&conn->secondary), struct colo_held,
+                         node);
+        ds_put_format(s, " secondary_seq=%"PRIu32, h->view.seq);
+    }
+    if (tcp->p_ack_valid) {
+        ds_put_format(s, " primary_ack=%"PRIu32, tcp->p_ack);
+    }
+    if (tcp->s_ack_valid) {
+        ds_put_format(s, " secondary_ack=%"PRIu32, tcp->s_ack);
+    }
+}
+
 /* Formats 'conn' on one line, without a new-line, for colo/show. */
 void
 colo_conn_format(const struct colo_conn *conn, long long int now,
@@ -644,7 +673,7 @@ colo_conn_format(const struct colo_conn *conn, long long int now,
                   " idle=%lldms", conn->n_primary, conn->n_secondary,
                   MAX(now - conn->used, 0));
     if (conn->kind == COLO_PACKET_TCP && tcp->synced) {
-        ds_put_format(s, " next=%"PRIu32, tcp->next);
+        tcp_format(conn, s);
     }
     if (conn->diverged) {
         ds_put_cstr(s, " diverged");
