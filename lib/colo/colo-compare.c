@@ -51,6 +51,7 @@ COVERAGE_DEFINE(colo_compared);
 COVERAGE_DEFINE(colo_released);
 COVERAGE_DEFINE(colo_malformed);
 COVERAGE_DEFINE(colo_primary_dropped);
+COVERAGE_DEFINE(colo_primary_superseded);
 COVERAGE_DEFINE(colo_conn_expired);
 COVERAGE_DEFINE(colo_secondary_forwarded);
 
@@ -277,6 +278,7 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
 {
     struct colo_instance *inst = ctx->inst;
     enum colo_packet_error error;
+    struct dp_packet *older;
     struct colo_packet view;
     struct colo_conn *conn;
 
@@ -288,6 +290,9 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
         release_uncompared(ctx, packet, &view);
     } else if (!(conn = get_conn(ctx, &view))) {
         release_uncompared(ctx, packet, &view);
+    } else if ((older = colo_conn_supersede_primary(conn, packet, &view))) {
+        COVERAGE_INC(colo_primary_superseded);
+        dp_packet_delete(older);
     } else if (!has_room(ctx, conn, conn->n_primary)) {
         drop_primary(ctx, packet);
     } else {

@@ -352,6 +352,62 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
     return reason;
 }
 
+/* Returns the segment that 'conn' holds from the primary and that 'view',
+ * a new primary segment in 'packet', carries again byte for byte, or
+ * NULL.  Only a retransmission can: it ends no later than what the primary
+ * sent before. */
+static struct colo_held *
+tcp_held_copy(const struct colo_conn *conn, const struct dp_packet *packet,
+              const struct colo_packet *view)
+{
+    const uint8_t *data = (const uint8_t *) dp_packet_data(packet)
+                          + view->payload_ofs;
+    struct colo_held *h;
+
+    if (!conn->tcp.p_seen || (view->tcp_flags & (TCP_SYN | TCP_RST))
+        || colo_seq_lt(conn->tcp.p_end, view->seq + view->payload_len)) {
+        return NULL;
+    }
+    LIST_FOR_EACH (h, node, &conn->primary) {
+        if (h->view.seq == view->seq && h->view.tcp_flags == view->tcp_flags
+            && h->view.payload_len == view->payload_len
+            && !memcmp(payload(h), data, view->payload_len)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* When the primary sends again a TCP segment that 'conn' still holds, puts
+ * 'packet' (viewed as 'view') in the held copy's place, and returns the
+ * older copy's packet for the caller to drop; otherwise returns NULL.
+ *
+ * The client gets one copy, the newer, as if the first had been lost on
+ * the way: were both to leave, the client would report the second as a
+ * duplicate (D-SACK), and its echo of the first one's timestamp would be
+ * older than the retransmission.  Either tells the guests that they sent
+ * again for nothing, and they undo their loss recovery; the bytes that the
+ * secondary lacks would then come only at the next retransmission timeout,
+ * one segment each time, ever later. */
+struct dp_packet *
+colo_conn_supersede_primary(struct colo_conn *conn, struct dp_packet *packet,
+                            const struct colo_packet *view)
+{
+    struct colo_held *h = (conn->kind == COLO_PACKET_TCP
+                           ? tcp_held_copy(conn, packet, view)
+                           : NULL);
+    if (!h) {
+        return NULL;
+    }
+
+    struct dp_packet *older = h->packet;
+
+    h->packet = packet;
+    h->view = *view;
+    tcp_note_primary(&conn->tcp, h);
+    return older;
+}
+
 /* Keeps the timestamps that reach the client from going back in time.
  * Packets leave in an order the PVM did not send them in: a retransmission
  * ahead of segments that wait, the SVM's duplicate ack in the PVM's place.
