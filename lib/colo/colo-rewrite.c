@@ -58,6 +58,15 @@ struct colo_rewrite_conn {
     bool has_svm_ts_last;
     uint32_t svm_ts_last;       /* The SVM's newest TSval, in its clock. */
 
+    /* The SVM's stream, in the PVM's sequence space: where the bytes it
+     * sent end, and its oldest retransmission that the client has not
+     * acknowledged yet (see answer_svm_retransmission()). */
+    bool has_svm_end;
+    uint32_t svm_end;
+    bool svm_retx;
+    uint32_t svm_retx_end;
+    uint32_t svm_retx_tsval;    /* In the SVM's clock. */
+
     /* Known once the client's answer to it, which acknowledges the PVM's
      * SYN, reaches the SVM. */
     bool learned;
@@ -205,6 +214,52 @@ keep_svm_clock_ahead(struct colo_rewrite_conn *conn, uint32_t tsecr)
     }
 }
 
+/* Notes where the SVM's segment that 'seg' holds, at 'seq' in the PVM's
+ * space, ends, and whether it sends bytes again; 'tsval' is its TSval in
+ * the SVM's clock. */
+static void
+note_svm_segment(struct colo_rewrite_conn *conn,
+                 const struct colo_segment *seg, uint32_t seq, uint32_t len,
+                 uint32_t tsval)
+{
+    uint32_t end = seq + len + !!(seg->flags & TCP_FIN);
+
+    if (end == seq || (seg->flags & TCP_SYN)) {
+        return;
+    }
+    if (conn->has_svm_end && colo_seq_lt(seq, conn->svm_end)
+        && !conn->svm_retx && seg->ts) {
+        conn->svm_retx = true;
+        conn->svm_retx_end = end;
+        conn->svm_retx_tsval = tsval;
+    }
+    colo_seq_advance(&conn->has_svm_end, &conn->svm_end, end);
+}
+
+/* The compare sends the PVM's bytes on only once the SVM's copy has come,
+ * so when the SVM had to send bytes again (they were lost on its way to
+ * the compare), the client's ack of them answers that retransmission.
+ * The client echoes the PVM's TSval, though, which may be older than the
+ * SVM's retransmission: the SVM would take its retransmission for one it
+ * need not have sent, undo its loss recovery and wait for its timer again
+ * for each segment it still lacks, while the PVM's copies wait for them.
+ * So the echo in the ack that covers the SVM's oldest retransmission is
+ * raised to that retransmission's TSval, as the SVM's own client would
+ * have echoed. */
+static void
+answer_svm_retransmission(struct colo_rewrite_conn *conn,
+                          struct colo_segment *seg, uint32_t ack)
+{
+    if (conn->svm_retx && colo_seq_le(conn->svm_retx_end, ack)) {
+        uint32_t tsecr = colo_segment_get32(seg, seg->ts + 4);
+
+        if (colo_seq_lt(tsecr, conn->svm_retx_tsval)) {
+            colo_segment_put32(seg, seg->ts + 4, conn->svm_retx_tsval);
+        }
+        conn->svm_retx = false;
+    }
+}
+
 /* A packet from the SVM, on its way to the compare: seq and TSval move into
  * the PVM's space. */
 static void
@@ -242,6 +297,8 @@ rewrite_from_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
     if (conn->learned) {
         seq -= conn->seq_offset;
         colo_segment_put32(seg, COLO_TCP_SEQ_OFS, seq);
+        note_svm_segment(conn, seg, seq, view->payload_len,
+                         seg->ts ? colo_segment_get32(seg, seg->ts) : 0);
         if (seg->ts && conn->has_ts_offset) {
             add32(seg, seg->ts, -conn->ts_offset);
         }
@@ -312,6 +369,9 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
         if (seg->ts && conn->has_ts_offset) {
             keep_svm_clock_ahead(conn, colo_segment_get32(seg, seg->ts + 4));
             add32(seg, seg->ts + 4, conn->ts_offset);
+            if (!ctx->failed_over) {
+                answer_svm_retransmission(conn, seg, view->ack);
+            }
         }
         if (conn->guest_fin && colo_seq_le(conn->guest_fin_end, view->ack)) {
             conn->guest_fin_acked = true;
