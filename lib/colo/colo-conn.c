@@ -53,6 +53,23 @@ segment_end(const struct colo_held *h)
     return data_end(h) + has_flag(h, TCP_FIN);
 }
 
+/* Whether 'h' holds sequence number 'x' (its SYN and FIN included).  In
+ * unsigned arithmetic: colo_seq_lt() cannot order two numbers 2**31 apart,
+ * and a guest may send such numbers; the offset of 'x' into 'h' must stay
+ * within it. */
+static bool
+segment_holds(const struct colo_held *h, uint32_t x)
+{
+    return x - h->view.seq < segment_end(h) - h->view.seq;
+}
+
+/* Whether the payload of 'h' holds sequence number 'x'. */
+static bool
+data_holds(const struct colo_held *h, uint32_t x)
+{
+    return x - data_start(h) < h->view.payload_len;
+}
+
 static const uint8_t *
 payload(const struct colo_held *h)
 {
@@ -200,7 +217,7 @@ tcp_secondary_at(struct colo_conn *conn, uint32_t next,
         if (has_flag(s, TCP_SYN) || colo_seq_le(segment_end(s), next)) {
             remove_secondary(conn, s, dropped);
         } else {
-            return colo_seq_le(s->view.seq, next) ? s : NULL;
+            return segment_holds(s, next) ? s : NULL;
         }
     }
     return NULL;
@@ -213,9 +230,7 @@ tcp_primary_at(const struct colo_conn *conn, uint32_t next)
     struct colo_held *p;
 
     LIST_FOR_EACH (p, node, &conn->primary) {
-        if (!has_flag(p, TCP_SYN | TCP_RST)
-            && colo_seq_le(p->view.seq, next)
-            && colo_seq_lt(next, segment_end(p))) {
+        if (!has_flag(p, TCP_SYN | TCP_RST) && segment_holds(p, next)) {
             return p;
         }
     }
@@ -242,8 +257,8 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
             break;
         }
 
-        bool p_data = colo_seq_lt(tcp->next, data_end(p));
-        bool s_data = colo_seq_lt(tcp->next, data_end(s));
+        bool p_data = data_holds(p, tcp->next);
+        bool s_data = data_holds(s, tcp->next);
         if (p_data && s_data) {
             uint32_t n = MIN(data_end(p) - tcp->next,
                              data_end(s) - tcp->next);
