@@ -63,8 +63,10 @@ colo_release_use(struct colo_release_set *set, const void *owner,
     struct colo_release *release;
 
     HMAP_FOR_EACH_WITH_HASH (release, node, hash, &set->map) {
+        /* 'actions' may be NULL when 'actions_len' is 0. */
         if (release->owner == owner && release->actions_len == actions_len
-            && !memcmp(release->actions, actions, actions_len)) {
+            && (!actions_len
+                || !memcmp(release->actions, actions, actions_len))) {
             atomic_count_inc(&release->n_users);
             return release;
         }
@@ -74,7 +76,7 @@ colo_release_use(struct colo_release_set *set, const void *owner,
     release->owner = owner;
     atomic_count_init(&release->n_users, 1);
     release->actions_len = actions_len;
-    memcpy(release->actions, actions, actions_len);
+    nullable_memcpy(release->actions, actions, actions_len);
     hmap_insert(&set->map, &release->node, hash);
     return release;
 }
