@@ -170,17 +170,17 @@ static struct colo_conn *
 get_conn(struct compare_ctx *ctx, const struct colo_packet *view)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_instance *inst = ctx->inst;
     uint32_t hash = colo_packet_key_hash(&view->key);
-    struct colo_conn *conn = find_conn(inst, view, hash);
+    struct colo_conn *conn = find_conn(ctx->inst, view, hash);
 
     if (!conn) {
-        if (hmap_count(&inst->conns) >= inst->options.max_conns) {
-            colo_instance_request(inst, COLO_REASON_CONN_LIMIT, &view->key);
+        if (hmap_count(&ctx->inst->conns) >= ctx->inst->options.max_conns) {
+            colo_instance_request(ctx->inst, COLO_REASON_CONN_LIMIT,
+                                  &view->key);
             return NULL;
         }
         conn = colo_conn_create(&view->key, view->kind);
-        hmap_insert(&inst->conns, &conn->node, hash);
+        hmap_insert(&ctx->inst->conns, &conn->node, hash);
     }
     conn->used = ctx->now;
     return conn;
@@ -236,21 +236,20 @@ conn_changed(struct compare_ctx *ctx, struct colo_conn *conn,
              size_t held_before, enum colo_reason reason)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_instance *inst = ctx->inst;
     size_t n_taken;
 
     if (reason != COLO_REASON_NONE) {
-        colo_instance_request(inst, reason, &conn->key);
+        colo_instance_request(ctx->inst, reason, &conn->key);
     }
 
     n_taken = conn->n_primary;
     colo_conn_take_releasable(conn, &ctx->release_now);
     n_taken -= conn->n_primary;
-    inst->stats.compared += n_taken;
+    ctx->inst->stats.compared += n_taken;
     COVERAGE_ADD(colo_compared, n_taken);
 
-    inst->n_held += conn->n_primary + conn->n_secondary;
-    inst->n_held -= held_before;
+    ctx->inst->n_held += conn->n_primary + conn->n_secondary;
+    ctx->inst->n_held -= held_before;
 }
 
 /* Whether 'conn' and the instance have room for one more packet on the
@@ -260,13 +259,11 @@ has_room(struct compare_ctx *ctx, const struct colo_conn *conn,
          size_t queued)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_instance *inst = ctx->inst;
-
-    if (queued >= inst->options.max_queue_size) {
-        colo_instance_request(inst, COLO_REASON_QUEUE_FULL, &conn->key);
+    if (queued >= ctx->inst->options.max_queue_size) {
+        colo_instance_request(ctx->inst, COLO_REASON_QUEUE_FULL, &conn->key);
         return false;
-    } else if (inst->n_held >= inst->options.max_held) {
-        colo_instance_request(inst, COLO_REASON_HELD_LIMIT, &conn->key);
+    } else if (ctx->inst->n_held >= ctx->inst->options.max_held) {
+        colo_instance_request(ctx->inst, COLO_REASON_HELD_LIMIT, &conn->key);
         return false;
     }
     return true;
@@ -338,16 +335,15 @@ static void
 compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_instance *inst = ctx->inst;
     enum colo_packet_error error;
     struct colo_packet view;
     struct colo_conn *conn;
 
     error = colo_packet_parse(packet, &view);
-    if (inst->state == COLO_STATE_FAILED_OVER) {
+    if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
         drop_secondary(ctx, packet);
     } else if (error) {
-        count_malformed(inst, "secondary", error);
+        count_malformed(ctx->inst, "secondary", error);
         drop_secondary(ctx, packet);
     } else if (!(conn = get_conn(ctx, &view))
                || (!conn->n_primary
