@@ -73,6 +73,8 @@ struct compare_ctx {
     struct ovs_list release_now;        /* colo_held to release. */
     struct ovs_list forward;            /* Secondary colo_held to send on. */
     struct ovs_list dropped;            /* Secondary colo_held to free. */
+    struct ovs_list freed_primary;      /* Primary colo_held to free,
+                                         * counted already. */
 };
 
 static struct colo_held *
@@ -119,12 +121,12 @@ release_uncompared(struct compare_ctx *ctx, struct dp_packet *packet,
 }
 
 static void
-drop_primary(struct compare_ctx *ctx, struct dp_packet *packet)
+drop_primary(struct compare_ctx *ctx, struct colo_held *held)
     OVS_REQUIRES(ctx->inst->mutex)
 {
     ctx->inst->stats.primary_dropped++;
     COVERAGE_INC(colo_primary_dropped);
-    dp_packet_delete(packet);
+    ovs_list_push_back(&ctx->freed_primary, &held->node);
 }
 
 static void
@@ -273,30 +275,34 @@ static void
 compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    struct colo_instance *inst = ctx->inst;
     enum colo_packet_error error;
-    struct dp_packet *older;
     struct colo_packet view;
     struct colo_conn *conn;
 
     error = colo_packet_parse(packet, &view);
-    if (inst->state == COLO_STATE_FAILED_OVER) {
+    if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
         release_uncompared(ctx, packet, &view);
     } else if (error) {
-        count_malformed(inst, "primary", error);
+        count_malformed(ctx->inst, "primary", error);
         release_uncompared(ctx, packet, &view);
     } else if (!(conn = get_conn(ctx, &view))) {
         release_uncompared(ctx, packet, &view);
-    } else if ((older = colo_conn_supersede_primary(conn, packet, &view))) {
-        COVERAGE_INC(colo_primary_superseded);
-        dp_packet_delete(older);
-    } else if (!has_room(ctx, conn, conn->n_primary)) {
-        drop_primary(ctx, packet);
     } else {
         size_t held_before = conn->n_primary + conn->n_secondary;
         struct colo_held *held = held_create(ctx, packet, &view);
+        struct colo_held *older = colo_conn_supersede_primary(conn, held);
         enum colo_reason reason;
 
+        if (older) {
+            ctx->inst->stats.primary_superseded++;
+            COVERAGE_INC(colo_primary_superseded);
+            ovs_list_push_back(&ctx->freed_primary, &older->node);
+            conn_changed(ctx, conn, held_before, COLO_REASON_NONE);
+            return;
+        } else if (!has_room(ctx, conn, conn->n_primary)) {
+            drop_primary(ctx, held);
+            return;
+        }
         note_conntrack(conn, held->packet, ctx->dp->owner);
         reason = colo_conn_add_primary(conn, held, &ctx->dropped);
         conn_changed(ctx, conn, held_before, reason);
@@ -435,10 +441,11 @@ colo_compare_input(const struct colo_datapath *dp,
     ovs_list_init(&ctx.release_now);
     ovs_list_init(&ctx.forward);
     ovs_list_init(&ctx.dropped);
+    ovs_list_init(&ctx.freed_primary);
 
-    ovs_mutex_lock(&inst->mutex);
+    ovs_mutex_lock(&ctx.inst->mutex);
     if (action->mode == COLO_PRIMARY) {
-        ctx.release = colo_release_use(&inst->releases, dp->owner,
+        ctx.release = colo_release_use(&ctx.inst->releases, dp->owner,
                                        action->actions, action->actions_len);
         DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
             compare_primary(&ctx, packet);
@@ -453,12 +460,13 @@ colo_compare_input(const struct colo_datapath *dp,
 
     size_t n_release = ovs_list_size(&ctx.release_now);
     COVERAGE_ADD(colo_released, n_release);
-    inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
-    colo_instance_queue_release(inst, &ctx.release_now);
-    colo_instance_queue_forward(inst, &ctx.forward);
-    ovs_mutex_unlock(&inst->mutex);
+    ctx.inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
+    colo_instance_queue_release(ctx.inst, &ctx.release_now);
+    colo_instance_queue_forward(ctx.inst, &ctx.forward);
+    ovs_mutex_unlock(&ctx.inst->mutex);
 
     colo_held_free_list(&ctx.dropped);
+    colo_held_free_list(&ctx.freed_primary);
     if (n_release) {
         release_pending(inst, dp, COLO_RELEASE_PASSES);
     }

@@ -367,35 +367,37 @@ tcp_add_primary(struct colo_conn *conn, struct colo_held *held,
     return reason;
 }
 
-/* Returns the segment that 'conn' holds from the primary and that 'view',
- * a new primary segment in 'packet', carries again byte for byte, or
- * NULL.  Only a retransmission can: it ends no later than what the primary
- * sent before. */
+/* Returns the segment that 'conn' holds from the primary and that 'new', a
+ * primary segment just come, carries again byte for byte, with the same
+ * ack, or NULL.  Only a retransmission can: it ends no later than what the
+ * primary sent before.  Segments that take no sequence space (pure acks,
+ * window updates) are each the primary's word at their moment, never
+ * copies. */
 static struct colo_held *
-tcp_held_copy(const struct colo_conn *conn, const struct dp_packet *packet,
-              const struct colo_packet *view)
+tcp_held_copy(const struct colo_conn *conn, const struct colo_held *new)
 {
-    const uint8_t *data = (const uint8_t *) dp_packet_data(packet)
-                          + view->payload_ofs;
     struct colo_held *h;
 
-    if (!conn->tcp.p_seen || (view->tcp_flags & (TCP_SYN | TCP_RST))
-        || colo_seq_lt(conn->tcp.p_end, view->seq + view->payload_len)) {
+    if (!conn->tcp.p_seen || has_flag(new, TCP_SYN | TCP_RST)
+        || segment_end(new) == new->view.seq
+        || colo_seq_lt(conn->tcp.p_end, segment_end(new))) {
         return NULL;
     }
     LIST_FOR_EACH (h, node, &conn->primary) {
-        if (h->view.seq == view->seq && h->view.tcp_flags == view->tcp_flags
-            && h->view.payload_len == view->payload_len
-            && !memcmp(payload(h), data, view->payload_len)) {
+        if (h->view.seq == new->view.seq
+            && h->view.ack == new->view.ack
+            && h->view.tcp_flags == new->view.tcp_flags
+            && h->view.payload_len == new->view.payload_len
+            && !memcmp(payload(h), payload(new), new->view.payload_len)) {
             return h;
         }
     }
     return NULL;
 }
 
-/* When the primary sends again a TCP segment that 'conn' still holds, puts
- * 'packet' (viewed as 'view') in the held copy's place, and returns the
- * older copy's packet for the caller to drop; otherwise returns NULL.
+/* When 'held', a TCP segment just come from the primary, is a copy of one
+ * that 'conn' still holds, puts 'held' in that one's place and returns the
+ * older copy, for the caller to free; otherwise returns NULL.
  *
  * The client gets one copy, the newer, as if the first had been lost on
  * the way: were both to leave, the client would report the second as a
@@ -404,22 +406,21 @@ tcp_held_copy(const struct colo_conn *conn, const struct dp_packet *packet,
  * again for nothing, and they undo their loss recovery; the bytes that the
  * secondary lacks would then come only at the next retransmission timeout,
  * one segment each time, ever later. */
-struct dp_packet *
-colo_conn_supersede_primary(struct colo_conn *conn, struct dp_packet *packet,
-                            const struct colo_packet *view)
+struct colo_held *
+colo_conn_supersede_primary(struct colo_conn *conn, struct colo_held *held)
 {
-    struct colo_held *h = (conn->kind == COLO_PACKET_TCP
-                           ? tcp_held_copy(conn, packet, view)
-                           : NULL);
-    if (!h) {
-        return NULL;
+    struct colo_held *older = (conn->kind == COLO_PACKET_TCP
+                               ? tcp_held_copy(conn, held)
+                               : NULL);
+
+    if (older) {
+        /* It waits since the first copy came. */
+        held->arrival = older->arrival;
+        held->order = older->order;
+        ovs_list_replace(&held->node, &older->node);
+        tcp_note_primary(&conn->tcp, held);
+        tcp_let_retransmission_pass(conn, held);
     }
-
-    struct dp_packet *older = h->packet;
-
-    h->packet = packet;
-    h->view = *view;
-    tcp_note_primary(&conn->tcp, h);
     return older;
 }
 

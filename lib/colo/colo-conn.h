@@ -113,9 +113,8 @@ enum colo_reason colo_conn_add_secondary(struct colo_conn *,
                                          struct colo_held *,
                                          struct ovs_list *dropped,
                                          struct ovs_list *forward);
-struct dp_packet *colo_conn_supersede_primary(struct colo_conn *,
-                                              struct dp_packet *,
-                                              const struct colo_packet *);
+struct colo_held *colo_conn_supersede_primary(struct colo_conn *,
+                                              struct colo_held *);
 const struct colo_held *colo_conn_first_primary(const struct colo_conn *);
 void colo_conn_take_releasable(struct colo_conn *, struct ovs_list *out);
 void colo_conn_flush(struct colo_conn *, struct ovs_list *release,

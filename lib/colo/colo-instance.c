@@ -520,9 +520,11 @@ colo_stats_format(const struct colo_stats *st, struct ds *s)
 {
     ds_put_format(s, "  packets: compared=%"PRIu64" released=%"PRIu64
                   " uncompared=%"PRIu64" primary_dropped=%"PRIu64
+                  " primary_superseded=%"PRIu64
                   " secondary_dropped=%"PRIu64" malformed=%"PRIu64"\n",
                   st->compared, st->released, st->uncompared,
-                  st->primary_dropped, st->secondary_dropped, st->malformed);
+                  st->primary_dropped, st->primary_superseded,
+                  st->secondary_dropped, st->malformed);
     ds_put_format(s, "  checkpoints: requests=%"PRIu64" coalesced=%"PRIu64
                   " done=%"PRIu64"\n",
                   st->requests, st->coalesced, st->checkpoints);

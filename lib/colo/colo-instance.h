@@ -89,6 +89,9 @@ struct colo_stats {
     uint64_t uncompared;        /* Released without compare (failed over,
                                  * malformed, over max_conns). */
     uint64_t primary_dropped;   /* Over max_queue_size or max_held. */
+    uint64_t primary_superseded;        /* Held, then replaced by the
+                                         * primary's newer copy, which
+                                         * leaves instead. */
     uint64_t secondary_dropped; /* Secondary packets done with. */
     uint64_t malformed;         /* Frames that failed to parse. */
     uint64_t divergences[COLO_N_REASONS];      /* Requests by reason... */

@@ -208,7 +208,7 @@ put_request_status(const struct colo_request *r, struct smap *status)
     }
 }
 
-#define COLO_N_STATISTICS 15
+#define COLO_N_STATISTICS 16
 
 /* Puts 'inst''s counters in 'keys' and 'values', which have room for
  * COLO_N_STATISTICS. */
@@ -233,6 +233,7 @@ get_statistics(struct colo_instance *inst, const char *keys[],
         { "released", st->released },
         { "uncompared", st->uncompared },
         { "primary_dropped", st->primary_dropped },
+        { "primary_superseded", st->primary_superseded },
         { "secondary_dropped", st->secondary_dropped },
         { "malformed", st->malformed },
         { "requests", st->requests },
