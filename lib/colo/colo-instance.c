@@ -405,18 +405,22 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
 }
 
 /* Its row left the COLO table: 'inst' releases every packet it holds,
- * forgets the connections it rewrites, and takes default options and no
- * role, keeping its counters and request numbers.  A failed-over instance
- * stays failed over: its secondary is gone, and holding the primary's
- * packets again would stall its traffic. */
+ * forgets the connections it compares and rewrites, and takes default
+ * options and no role, keeping its counters and request numbers.  A
+ * failed-over instance stays failed over: its secondary is gone, and
+ * holding the primary's packets again would stall its traffic. */
 void
 colo_instance_unconfigure(struct colo_instance *inst)
 {
     struct colo_options defaults;
+    struct colo_conn *conn;
 
     colo_options_init(&defaults);
     ovs_mutex_lock(&inst->mutex);
     colo_instance_flush(inst);
+    HMAP_FOR_EACH_POP (conn, node, &inst->conns) {
+        colo_conn_destroy(conn);
+    }
     colo_rewriter_checkpoint_done(&inst->rewriter);
     set_options(inst, &defaults);
     inst->role = COLO_ROLE_NONE;
