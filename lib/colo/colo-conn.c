@@ -705,9 +705,9 @@ colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
 }
 
 /* Formats where the comparison of 'conn' stands: the first unmatched
- * position, where each side's oldest held segment starts, and the highest
- * ack of each side, which hold the primary's acks back.  A connection that
- * stalls shows here which side lacks what. */
+ * position, where the first segment queued on each side starts, and the
+ * highest ack of each side, which hold the primary's acks back.  A
+ * connection that stalls shows here which side lacks what. */
 static void
 tcp_format(const struct colo_conn *conn, struct ds *s)
 {

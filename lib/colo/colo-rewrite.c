@@ -245,7 +245,10 @@ note_svm_segment(struct colo_rewrite_conn *conn,
  * for each segment it still lacks, while the PVM's copies wait for them.
  * So the echo in the ack that covers the SVM's oldest retransmission is
  * raised to that retransmission's TSval, as the SVM's own client would
- * have echoed. */
+ * have echoed.  When the retransmission was in fact needless (the first
+ * copy came, and the client's ack was only late), the SVM does not learn
+ * it and keeps its congestion window reduced: the cost of an SVM that
+ * never waits for a timer it need not. */
 static void
 answer_svm_retransmission(struct colo_rewrite_conn *conn,
                           struct colo_segment *seg, uint32_t ack)
