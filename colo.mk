@@ -35,9 +35,12 @@ TESTSUITE_AT += \
 	tests/colo-datapath.at \
 	tests/colo-compare.at \
 	tests/colo-rewrite.at \
-	tests/colo-ovsdb.at
+	tests/colo-ovsdb.at \
+	tests/colo-fuzz.at
 
-EXTRA_DIST += tests/colo-packet.py tests/colo-traffic.py
+EXTRA_DIST += tests/colo-packet.py tests/colo-traffic.py \
+	tests/colo-fuzz-seeds.py tests/colo-fuzz-corpus \
+	tests/colo-fuzz-regressions
 
 SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-testsuite.at \
@@ -48,8 +51,35 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-failover.at
 
 tests_ovstest_SOURCES += \
+	tests/colo-fuzz.c \
+	tests/colo-fuzz.h \
 	tests/test-colo-compare.c \
+	tests/test-colo-fuzz.c \
 	tests/test-colo-rewrite.c
+
+# The COLO fuzz targets, for libFuzzer (make fuzz, in the project's
+# Makefile, builds them in a tree of their own, with clang).
+COLO_FUZZ_TARGETS = \
+	tests/oss-fuzz/colo_compare_target \
+	tests/oss-fuzz/colo_rewrite_target \
+	tests/oss-fuzz/colo_actions_target
+EXTRA_PROGRAMS += $(COLO_FUZZ_TARGETS)
+colo-fuzz-targets: $(COLO_FUZZ_TARGETS)
+# The generated headers, which "all" makes first: the fuzz build makes
+# only the library and the targets.
+colo-fuzz-built-sources: $(BUILT_SOURCES)
+tests_oss_fuzz_colo_compare_target_SOURCES = \
+	tests/oss-fuzz/colo_compare_target.c tests/colo-fuzz.c
+tests_oss_fuzz_colo_compare_target_LDADD = lib/libopenvswitch.la
+tests_oss_fuzz_colo_compare_target_LDFLAGS = $(LIB_FUZZING_ENGINE)
+tests_oss_fuzz_colo_rewrite_target_SOURCES = \
+	tests/oss-fuzz/colo_rewrite_target.c tests/colo-fuzz.c
+tests_oss_fuzz_colo_rewrite_target_LDADD = lib/libopenvswitch.la
+tests_oss_fuzz_colo_rewrite_target_LDFLAGS = $(LIB_FUZZING_ENGINE)
+tests_oss_fuzz_colo_actions_target_SOURCES = \
+	tests/oss-fuzz/colo_actions_target.c tests/colo-fuzz.c
+tests_oss_fuzz_colo_actions_target_LDADD = lib/libopenvswitch.la
+tests_oss_fuzz_colo_actions_target_LDFLAGS = $(LIB_FUZZING_ENGINE)
 
 MAN_FRAGMENTS += lib/colo/colo-unixctl.man
 
