@@ -470,6 +470,9 @@ colo_fuzz_compare(const uint8_t *data, size_t size)
     ovs_assert(hmap_is_empty(&inst->conns));
     ovs_mutex_unlock(&inst->mutex);
     ovs_assert(run.n_primary
+               == after.primary_received - before.primary_received);
+    ovs_assert(after.released - before.released == run.n_released);
+    ovs_assert(run.n_primary
                == run.n_released
                   + (after.primary_dropped - before.primary_dropped)
                   + (after.primary_superseded - before.primary_superseded));

@@ -279,6 +279,7 @@ compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
     struct colo_packet view;
     struct colo_conn *conn;
 
+    ctx->inst->stats.primary_received++;
     error = colo_packet_parse(packet, &view);
     if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
         release_uncompared(ctx, packet, &view);

@@ -519,16 +519,35 @@ format_conns(struct colo_instance *inst, size_t max, struct ds *s)
     free(conns);
 }
 
+/* The primary packets that 'inst' holds.  Counted when shown, rather
+ * than kept up to date on every packet, since only colo/show needs it:
+ * with 'primary_received' and the counters, it accounts for every primary
+ * packet. */
+static size_t
+count_primary_held(const struct colo_instance *inst)
+    OVS_REQUIRES(inst->mutex)
+{
+    const struct colo_conn *conn;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (conn, node, &inst->conns) {
+        n += conn->n_primary;
+    }
+    return n;
+}
+
 static void
 colo_stats_format(const struct colo_stats *st, struct ds *s)
 {
-    ds_put_format(s, "  packets: compared=%"PRIu64" released=%"PRIu64
+    ds_put_format(s, "  packets: primary_received=%"PRIu64
+                  " compared=%"PRIu64" released=%"PRIu64
                   " uncompared=%"PRIu64" primary_dropped=%"PRIu64
                   " primary_superseded=%"PRIu64
                   " secondary_dropped=%"PRIu64" malformed=%"PRIu64"\n",
-                  st->compared, st->released, st->uncompared,
-                  st->primary_dropped, st->primary_superseded,
-                  st->secondary_dropped, st->malformed);
+                  st->primary_received, st->compared, st->released,
+                  st->uncompared, st->primary_dropped,
+                  st->primary_superseded, st->secondary_dropped,
+                  st->malformed);
     ds_put_format(s, "  checkpoints: requests=%"PRIu64" coalesced=%"PRIu64
                   " done=%"PRIu64"\n",
                   st->requests, st->coalesced, st->checkpoints);
@@ -557,8 +576,9 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');
     ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
-                  " releasing=%"PRIuSIZE"\n",
-                  hmap_count(&inst->conns), inst->n_held, inst->n_pending);
+                  " primary_held=%"PRIuSIZE" releasing=%"PRIuSIZE"\n",
+                  hmap_count(&inst->conns), inst->n_held,
+                  count_primary_held(inst), inst->n_pending);
     ds_put_cstr(s, "  last request: ");
     colo_request_format(&inst->request, s);
     ds_put_char(s, '\n');

@@ -83,6 +83,9 @@ struct colo_request {
 };
 
 struct colo_stats {
+    uint64_t primary_received;  /* Primary packets taken in: each is
+                                 * released, dropped, superseded or held
+                                 * ('primary_held' in colo/show). */
     uint64_t compared;          /* Primary packets released after matching
                                  * the secondary's. */
     uint64_t released;          /* Primary packets released, in all. */

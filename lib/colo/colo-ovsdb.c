@@ -208,7 +208,7 @@ put_request_status(const struct colo_request *r, struct smap *status)
     }
 }
 
-#define COLO_N_STATISTICS 16
+#define COLO_N_STATISTICS 17
 
 /* Puts 'inst''s counters in 'keys' and 'values', which have room for
  * COLO_N_STATISTICS. */
@@ -229,6 +229,7 @@ get_statistics(struct colo_instance *inst, const char *keys[],
         const char *key;
         uint64_t value;
     } stats[COLO_N_STATISTICS] = {
+        { "primary_received", st->primary_received },
         { "compared", st->compared },
         { "released", st->released },
         { "uncompared", st->uncompared },
