@@ -30,11 +30,24 @@
  * Each figure is the best of three runs.  Building the frames is not
  * counted.
  *
- *     ovstest test-colo-compare benchmark [PAIRS] [CSV-FILE] */
+ *     ovstest test-colo-compare benchmark [PAIRS] [CSV-FILE]
+ *
+ * The floods: what an instance with the default bounds holds, and the
+ * memory the process uses, as packets that the compare or the rewriter
+ * must keep keep coming: a guest opening connections without end (PVM
+ * and SVM alike), PVM packets the SVM never matches, SVM packets with no
+ * PVM packet, and the SVM's SYN-ACKs of new connections through the
+ * rewriter.  Prints, after 10**4, 10**5, ... packets and after the last,
+ * the connections followed, the packets held, the packets over the
+ * bounds (dropped, or passed unchecked) and the heap in use since the
+ * flood began.
+ *
+ *     ovstest test-colo-compare flood [PACKETS] [CSV-FILE] */
 
 #include <config.h>
 #undef NDEBUG
 #include <float.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -361,13 +374,207 @@ benchmark(int argc, char *argv[])
     }
 }
 
+/* The floods. */
+
+enum flood_kind {
+    FLOOD_NEW_CONNS,            /* SYNs from the guest, PVM and SVM alike,
+                                 * each on a connection of its own. */
+    FLOOD_PRIMARY_ONLY,         /* PVM packets on 1000 streams, never
+                                 * matched. */
+    FLOOD_SECONDARY_ONLY,       /* SVM packets, each on a stream of its
+                                 * own, never matched. */
+    FLOOD_REWRITE_NEW_CONNS,    /* The SVM's SYN-ACKs, each on a
+                                 * connection of its own, through the
+                                 * rewriter. */
+};
+
+static const char *
+flood_name(enum flood_kind kind)
+{
+    switch (kind) {
+    case FLOOD_NEW_CONNS: return "new-conns";
+    case FLOOD_PRIMARY_ONLY: return "primary-only";
+    case FLOOD_SECONDARY_ONLY: return "secondary-only";
+    case FLOOD_REWRITE_NEW_CONNS: return "rewrite-new-conns";
+    }
+    OVS_NOT_REACHED();
+}
+
+/* Bytes of heap in use.  Not the resident set: memory that one flood
+ * freed stays mapped for the next. */
+static size_t
+heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
+}
+
+/* Packet 'i' of flood 'kind', of 'size' bytes.  The guest's port and the
+ * client's together name up to 2**32 connections. */
+static struct dp_packet *
+flood_packet(enum flood_kind kind, size_t size, uint32_t i)
+{
+    struct dp_packet *p;
+    uint16_t guest_port;
+    uint16_t client_port = 10000 + (i >> 16);
+
+    switch (kind) {
+    case FLOOD_NEW_CONNS:
+    case FLOOD_REWRITE_NEW_CONNS:
+        guest_port = i & 0xffff;
+        p = build_packet(IPPROTO_TCP, size, guest_port, false, PVM_ISN, 0,
+                         kind == FLOOD_NEW_CONNS ? TCP_SYN
+                         : TCP_SYN | TCP_ACK);
+        break;
+    case FLOOD_PRIMARY_ONLY:
+        return build_packet(IPPROTO_UDP, size, 1024 + i % 1000, false,
+                            0, 0, 0);
+    case FLOOD_SECONDARY_ONLY:
+        guest_port = i & 0xffff;
+        p = build_packet(IPPROTO_UDP, size, guest_port, false, 0, 0, 0);
+        break;
+    default:
+        OVS_NOT_REACHED();
+    }
+
+    /* The client's port: the destination, in a frame from the guest. */
+    struct ip_header *ip = dp_packet_at_assert(p, ETH_HEADER_LEN,
+                                               sizeof *ip);
+    ovs_be16 *ports = (ovs_be16 *) (ip + 1);
+
+    ports[1] = htons(client_port);
+    return p;
+}
+
+/* What 'inst' holds and follows, and the packets of flood 'kind' that it
+ * dropped or passed unchecked over its bounds. */
+static void
+get_flood_counts(struct colo_instance *inst, enum flood_kind kind,
+                 size_t *conns, size_t *held, uint64_t *over)
+{
+    const struct colo_stats *st = &inst->stats;
+
+    ovs_mutex_lock(&inst->mutex);
+    *conns = hmap_count(&inst->conns) + hmap_count(&inst->rewriter.conns);
+    *held = inst->n_held;
+    *over = (kind == FLOOD_SECONDARY_ONLY ? st->secondary_dropped
+             : (st->uncompared + st->primary_dropped
+                + inst->rewriter.stats.limit_hits));
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+/* Feeds flood 'kind' of 'n_packets' frames of 'size' bytes to a fresh
+ * instance with the default bounds; prints a row after 10**4, 10**5, ...
+ * packets and after the last. */
+static void
+run_flood(uint32_t id, enum flood_kind kind, size_t size, uint32_t n_packets,
+          FILE *csv)
+{
+    struct colo_instance *inst = colo_instance_get(id);
+    struct colo_odp_action primary = { .mode = COLO_PRIMARY, .id = id };
+    struct colo_odp_action secondary = { .mode = COLO_SECONDARY, .id = id };
+    size_t n_released = 0;
+    struct colo_datapath dp = {
+        .aux = &n_released,
+        .owner = &n_released,
+        .execute = bench_execute,
+    };
+    size_t heap0 = heap_in_use();
+    uint32_t report = 10000;
+    uint32_t done = 0;
+
+    while (done < n_packets) {
+        struct dp_packet_batch p, s;
+
+        dp_packet_batch_init(&p);
+        dp_packet_batch_init(&s);
+        for (int i = 0; i < NETDEV_MAX_BURST && done < n_packets;
+             i++, done++) {
+            struct dp_packet *packet = flood_packet(kind, size, done);
+
+            if (kind == FLOOD_NEW_CONNS) {
+                dp_packet_batch_add(&s, dp_packet_clone(packet));
+            }
+            dp_packet_batch_add(kind == FLOOD_SECONDARY_ONLY ? &s : &p,
+                                packet);
+        }
+        if (kind == FLOOD_REWRITE_NEW_CONNS) {
+            colo_rewrite_batch(inst, COLO_FROM_GUEST, &p);
+            dp_packet_delete_batch(&p, true);
+        } else {
+            colo_compare_input(&dp, &primary, &p, true);
+            colo_compare_input(&dp, &secondary, &s, true);
+        }
+
+        if (done >= report || done == n_packets) {
+            size_t heap = heap_in_use();
+            double mb = ((double) heap - heap0) / 1e6;
+            size_t conns, held;
+            uint64_t over;
+
+            get_flood_counts(inst, kind, &conns, &held, &over);
+            printf("%-18s %5"PRIuSIZE" %9"PRIu32" %7"PRIuSIZE" %7"PRIuSIZE
+                   " %9"PRIu64" %9.1f\n",
+                   flood_name(kind), size, done, conns, held, over, mb);
+            if (csv) {
+                fprintf(csv, "%s,%"PRIuSIZE",%"PRIu32",%"PRIuSIZE",%"PRIuSIZE
+                        ",%"PRIu64",%.1f\n",
+                        flood_name(kind), size, done, conns, held, over, mb);
+            }
+            while (report <= done) {
+                report *= 10;
+            }
+        }
+    }
+
+    /* Whatever the flood left goes, and the instance with it. */
+    free(colo_instance_checkpoint_done(inst));
+    colo_instance_unconfigure(inst);
+    while (colo_run(&dp)) {
+        continue;
+    }
+}
+
+static void
+flood(int argc, char *argv[])
+{
+    uint32_t n_packets = argc > 1 ? atoi(argv[1]) : 1000000;
+    FILE *csv = argc > 2 ? fopen(argv[2], "w") : NULL;
+    struct colo_options defaults;
+    uint32_t id = 1;
+
+    colo_init();
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_ERR);
+    colo_options_init(&defaults);
+    printf("Bounds (defaults): max_conns=%u max_held=%u"
+           " max_queue_size=%u\n\n", defaults.max_conns,
+           defaults.max_held, defaults.max_queue_size);
+    printf("%-18s %5s %9s %7s %7s %9s %9s\n", "flood", "bytes",
+           "packets", "conns", "held", "over", "heap-MB");
+    if (csv) {
+        fprintf(csv, "flood,bytes,packets,conns,held,over_bounds,heap_mb\n");
+    }
+    for (enum flood_kind kind = 0; kind <= FLOOD_REWRITE_NEW_CONNS;
+         kind++) {
+        run_flood(id++, kind, kind == FLOOD_NEW_CONNS
+                              || kind == FLOOD_REWRITE_NEW_CONNS ? 64 : 1514,
+                  n_packets, csv);
+    }
+    if (csv) {
+        fclose(csv);
+    }
+}
+
 static void
 test_colo_compare_main(int argc, char *argv[])
 {
     if (argc > 1 && !strcmp(argv[1], "benchmark")) {
         benchmark(argc - 1, argv + 1);
+    } else if (argc > 1 && !strcmp(argv[1], "flood")) {
+        flood(argc - 1, argv + 1);
     } else {
-        ovs_fatal(0, "usage: %s benchmark [PAIRS] [CSV-FILE]", argv[0]);
+        ovs_fatal(0, "usage: %s benchmark|flood [N] [CSV-FILE]", argv[0]);
     }
 }
 
