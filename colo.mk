@@ -37,6 +37,7 @@ TESTSUITE_AT += \
 	tests/colo-rewrite.at \
 	tests/colo-ovsdb.at \
 	tests/colo-floods.at \
+	tests/colo-faults.at \
 	tests/colo-fuzz.at
 
 EXTRA_DIST += tests/colo-packet.py tests/colo-traffic.py \

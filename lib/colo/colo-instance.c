@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include "colo/colo-conn.h"
 #include "coverage.h"
+#include "fatal-signal.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
@@ -162,6 +163,56 @@ colo_instance_get(uint32_t id)
     }
     ovs_mutex_unlock(&colo_instances_mutex);
     return inst;
+}
+
+/* The primary packets that 'inst' holds.  Counted when shown, rather
+ * than kept up to date on every packet, since only colo/show needs it:
+ * with 'primary_received' and the counters, it accounts for every primary
+ * packet. */
+static size_t
+count_primary_held(const struct colo_instance *inst)
+    OVS_REQUIRES(inst->mutex)
+{
+    const struct colo_conn *conn;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (conn, node, &inst->conns) {
+        n += conn->n_primary;
+    }
+    return n;
+}
+
+/* Held packets live in the process alone, and go with it: when it exits,
+ * says how many each instance had, rather than losing them silently.  The
+ * guests' TCP sends them again; the restarted compare begins afresh.
+ *
+ * Also runs after a fatal signal, when a datapath thread may hold an
+ * instance's mutex: such an instance is passed over. */
+static void
+colo_instances_exit(void *aux OVS_UNUSED)
+{
+    struct colo_instance *inst;
+
+    CMAP_FOR_EACH (inst, node, &colo_instances) {
+        if (!ovs_mutex_trylock(&inst->mutex)) {
+            size_t n_held = count_primary_held(inst);
+
+            if (n_held || inst->n_pending) {
+                VLOG_WARN("instance %"PRIu32": exiting with %"PRIuSIZE
+                          " primary packets held and %"PRIuSIZE" not yet "
+                          "sent; they are lost", inst->id, n_held,
+                          inst->n_pending);
+            }
+            ovs_mutex_unlock(&inst->mutex);
+        }
+    }
+}
+
+/* Called once, by colo_init(). */
+void
+colo_instances_init(void)
+{
+    fatal_signal_add_hook(colo_instances_exit, NULL, NULL, true);
 }
 
 bool
@@ -517,23 +568,6 @@ format_conns(struct colo_instance *inst, size_t max, struct ds *s)
         ds_put_char(s, '\n');
     }
     free(conns);
-}
-
-/* The primary packets that 'inst' holds.  Counted when shown, rather
- * than kept up to date on every packet, since only colo/show needs it:
- * with 'primary_received' and the counters, it accounts for every primary
- * packet. */
-static size_t
-count_primary_held(const struct colo_instance *inst)
-    OVS_REQUIRES(inst->mutex)
-{
-    const struct colo_conn *conn;
-    size_t n = 0;
-
-    HMAP_FOR_EACH (conn, node, &inst->conns) {
-        n += conn->n_primary;
-    }
-    return n;
 }
 
 static void

@@ -146,6 +146,7 @@ bool colo_options_equal(const struct colo_options *,
 char *colo_options_parse(struct colo_options *, const char *key,
                          const char *value) OVS_WARN_UNUSED_RESULT;
 
+void colo_instances_init(void);
 struct colo_instance *colo_instance_find(uint32_t id);
 struct colo_instance *colo_instance_get(uint32_t id);
 bool colo_instance_is_failed_over(const struct colo_instance *);

@@ -91,6 +91,7 @@ colo_init(void)
     if (ovsthread_once_start(&once)) {
         colo_deferred_seq = seq_create();
         colo_status_seq = seq_create();
+        colo_instances_init();
         colo_unixctl_register();
         ovsthread_once_done(&once);
     }
