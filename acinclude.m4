@@ -47,6 +47,15 @@ AC_DEFUN([OVS_COLO_OVS_CONFIGURE_FLAGS], [
     [], [enable_Werror=yes])
   AC_ARG_VAR([OVS_CONFIGURE_FLAGS],
              [extra arguments for Open vSwitch's configure])
+  AC_ARG_ENABLE([sanitizers],
+    [AS_HELP_STRING([--enable-sanitizers],
+      [build OVS with AddressSanitizer and UndefinedBehaviorSanitizer
+       (OVS's tests then fail on any report)])],
+    [], [enable_sanitizers=no])
+  AS_IF([test "$enable_sanitizers" = yes],
+        [OVS_CFLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined"],
+        [OVS_CFLAGS=])
+  AC_SUBST([OVS_CFLAGS])
   OVS_CONFIGURE_ARGS="PYTHON3=$PYTHON3"
   AS_IF([test "$enable_Werror" = yes],
         [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --enable-Werror"])
