@@ -28,7 +28,8 @@
  * (its seq moves) per pair, through colo_rewrite_batch().
  *
  * Each figure is the best of three runs.  Building the frames is not
- * counted.
+ * counted, nor are the first pairs of each connection (the compare
+ * learns the connections from them).
  *
  *     ovstest test-colo-compare benchmark [PAIRS] [CSV-FILE]
  *
@@ -42,7 +43,14 @@
  * bounds (dropped, or passed unchecked) and the heap in use since the
  * flood began.
  *
- *     ovstest test-colo-compare flood [PACKETS] [CSV-FILE] */
+ *     ovstest test-colo-compare flood [PACKETS] [CSV-FILE]
+ *
+ * Scale: the compare's CPU time per pair of 64-byte TCP frames and the
+ * heap it takes, for 1, 1000, 10**4 and 10**5 connections spread over 1,
+ * 16 and 64 instances (each instance's packets in batches of their own).
+ * Every connection is known before the runs are timed.
+ *
+ *     ovstest test-colo-compare scale [PAIRS] [CSV-FILE] */
 
 #include <config.h>
 #undef NDEBUG
@@ -134,6 +142,18 @@ build_frame(int proto, size_t size, uint16_t sport, uint32_t seq)
                         TCP_ACK | TCP_PSH);
 }
 
+/* Sets the client's port of 'p', a frame from the guest (its
+ * destination port). */
+static void
+set_client_port(struct dp_packet *p, uint16_t port)
+{
+    struct ip_header *ip = dp_packet_at_assert(p, ETH_HEADER_LEN,
+                                               sizeof *ip);
+    ovs_be16 *ports = (ovs_be16 *) (ip + 1);
+
+    ports[1] = htons(port);
+}
+
 static size_t
 payload_len(int proto, size_t size)
 {
@@ -150,68 +170,180 @@ cpu_ns(void)
     return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+/* Bytes of heap in use.  Not the resident set: memory that one flood
+ * freed stays mapped for the next. */
+static size_t
+heap_in_use(void)
+{
+    struct mallinfo2 mi = mallinfo2();
+
+    return mi.uordblks + mi.hblkhd;
+}
+
 struct bench_result {
     double pps;                 /* Compared pairs per second of CPU. */
     double ns_per_pair;         /* CPU time per compared pair. */
 };
 
-static struct bench_result
-run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
+/* Identical PVM and SVM streams of 'n_conns' connections of 'proto' and
+ * 'size' bytes a frame, spread over 'n_inst' instances from 'first_id' on:
+ * connection c belongs to instance c % n_inst.  Each instance's packets
+ * come in batches of their own, as a guest's port gives them. */
+struct compare_streams {
+    int proto;
+    size_t size;
+    int n_conns;
+    int n_inst;
+    uint32_t first_id;
+    uint32_t *seqs;             /* Next sequence number, per connection. */
+    int *next;                  /* Next connection, per instance (as an
+                                 * index among the instance's own). */
+    int next_inst;              /* Instance of the next batch. */
+    size_t n_released;
+    struct colo_datapath dp;
+};
+
+static void
+compare_streams_init(struct compare_streams *cs, uint32_t first_id,
+                     int n_inst, int proto, size_t size, int n_conns)
 {
-    size_t payload = payload_len(proto, size);
-    uint32_t *seqs = xcalloc(n_conns, sizeof *seqs);
-    size_t n_released = 0;
-    struct colo_datapath dp = {
-        .aux = &n_released,
-        .owner = &n_released,
+    *cs = (struct compare_streams) {
+        .proto = proto,
+        .size = size,
+        .n_conns = n_conns,
+        .n_inst = n_inst,
+        .first_id = first_id,
+        .seqs = xcalloc(n_conns, sizeof *cs->seqs),
+        .next = xcalloc(n_inst, sizeof *cs->next),
+    };
+    cs->dp = (struct colo_datapath) {
+        .aux = &cs->n_released,
+        .owner = cs,
         .execute = bench_execute,
     };
-    struct colo_odp_action primary, secondary;
-    uint64_t stub[64 / 8];
-    struct ofpbuf release;
+}
+
+static void
+compare_streams_destroy(struct compare_streams *cs)
+{
+    free(cs->seqs);
+    free(cs->next);
+}
+
+/* Pairs are built BENCH_CHUNK batches at a time, then the chunk is timed
+ * as a whole: reading the thread's CPU clock is a system call, too dear to
+ * make around every batch.  A chunk of 1514-byte frames still fits in the
+ * CPU's L2 cache, as frames just received would be. */
+#define BENCH_CHUNK 4
+
+/* A batch of PVM frames and the SVM's copies, of one instance. */
+struct pair_batch {
+    uint32_t id;
+    struct dp_packet_batch p, s;
+};
+
+/* Builds in 'pb' the next NETDEV_MAX_BURST pairs of instance 'i'.  Returns
+ * false, building nothing, if the instance has no connection. */
+static bool
+build_pair_batch(struct compare_streams *cs, int i, struct pair_batch *pb)
+{
+    int n_own = cs->n_conns / cs->n_inst + (i < cs->n_conns % cs->n_inst);
+
+    if (!n_own) {
+        return false;
+    }
+    pb->id = cs->first_id + i;
+    dp_packet_batch_init(&pb->p);
+    dp_packet_batch_init(&pb->s);
+    for (int k = 0; k < NETDEV_MAX_BURST; k++) {
+        int conn = i + cs->next[i] * cs->n_inst;
+        uint16_t sport = 1024 + conn % 60000;
+        uint32_t seq = cs->seqs[conn];
+
+        dp_packet_batch_add(&pb->p, build_frame(cs->proto, cs->size, sport,
+                                                seq));
+        dp_packet_batch_add(&pb->s, build_frame(cs->proto, cs->size, sport,
+                                                seq));
+        /* Over 60000 connections: the client's port tells them apart
+         * too. */
+        if (conn >= 60000) {
+            set_client_port(pb->p.packets[k], 10000 + conn / 60000);
+            set_client_port(pb->s.packets[k], 10000 + conn / 60000);
+        }
+        cs->seqs[conn] += payload_len(cs->proto, cs->size);
+        cs->next[i] = (cs->next[i] + 1) % n_own;
+    }
+    return true;
+}
+
+/* Runs at least 'n_pairs' pairs through the compare, a batch of each
+ * instance in turn, the PVM's before the SVM's.  Returns the CPU time they
+ * took. */
+static double
+compare_pairs(struct compare_streams *cs, int n_pairs)
+{
+    struct pair_batch *chunk = xmalloc(BENCH_CHUNK * sizeof *chunk);
     double cpu = 0;
-    int conn = 0;
+    int done = 0;
 
-    /* The primary's release actions: an empty list, for bench_execute. */
-    ofpbuf_use_stub(&release, stub, sizeof stub);
-    primary = (struct colo_odp_action) {
-        .mode = COLO_PRIMARY, .id = id,
-        .actions = release.data, .actions_len = 0,
-    };
-    secondary = (struct colo_odp_action) {
-        .mode = COLO_SECONDARY, .id = id,
-    };
-
-    for (int done = 0; done < n_pairs; done += NETDEV_MAX_BURST) {
-        struct dp_packet_batch p, s;
+    while (done < n_pairs) {
         double start;
+        int n = 0;
 
-        dp_packet_batch_init(&p);
-        dp_packet_batch_init(&s);
-        for (int i = 0; i < NETDEV_MAX_BURST; i++) {
-            uint16_t sport = 1024 + conn;
+        while (n < BENCH_CHUNK && done < n_pairs) {
+            int i = cs->next_inst;
 
-            dp_packet_batch_add(&p, build_frame(proto, size, sport,
-                                                seqs[conn]));
-            dp_packet_batch_add(&s, build_frame(proto, size, sport,
-                                                seqs[conn]));
-            seqs[conn] += payload;
-            conn = (conn + 1) % n_conns;
+            cs->next_inst = (i + 1) % cs->n_inst;
+            if (build_pair_batch(cs, i, &chunk[n])) {
+                done += NETDEV_MAX_BURST;
+                n++;
+            }
         }
 
         start = cpu_ns();
-        colo_compare_input(&dp, &primary, &p, true);
-        colo_compare_input(&dp, &secondary, &s, true);
+        for (int k = 0; k < n; k++) {
+            struct colo_odp_action primary = {
+                .mode = COLO_PRIMARY, .id = chunk[k].id,
+            };
+            struct colo_odp_action secondary = {
+                .mode = COLO_SECONDARY, .id = chunk[k].id,
+            };
+
+            colo_compare_input(&cs->dp, &primary, &chunk[k].p, true);
+            colo_compare_input(&cs->dp, &secondary, &chunk[k].s, true);
+        }
         cpu += cpu_ns() - start;
     }
-    ofpbuf_uninit(&release);
-    free(seqs);
+    free(chunk);
+    return cpu;
+}
+
+/* The pairs that make every connection of 'cs' known to the compare. */
+static int
+warm_up_pairs(const struct compare_streams *cs)
+{
+    return cs->n_conns + NETDEV_MAX_BURST * cs->n_inst;
+}
+
+static struct bench_result
+run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
+{
+    struct compare_streams cs;
+    size_t n_warm;
+    double cpu;
+
+    compare_streams_init(&cs, id, 1, proto, size, n_conns);
+    compare_pairs(&cs, warm_up_pairs(&cs));
+    n_warm = cs.n_released;
+    cpu = compare_pairs(&cs, n_pairs);
 
     /* Identical streams: everything compares and leaves. */
-    ovs_assert(n_released == ROUND_UP(n_pairs, NETDEV_MAX_BURST));
+    ovs_assert(cs.n_released - n_warm == ROUND_UP(n_pairs,
+                                                   NETDEV_MAX_BURST));
+    compare_streams_destroy(&cs);
     return (struct bench_result) {
-        .pps = n_released / (cpu / 1e9),
-        .ns_per_pair = cpu / n_released,
+        .pps = (cs.n_released - n_warm) / (cpu / 1e9),
+        .ns_per_pair = cpu / (cs.n_released - n_warm),
     };
 }
 
@@ -220,19 +352,14 @@ run_case(uint32_t id, int proto, size_t size, int n_conns, int n_pairs)
 #define PVM_ISN 1000
 #define SVM_ISN 90000
 
-/* Runs 'batch' through instance 'inst''s rewriter in 'mode', and frees it.
- * Returns the CPU time it took. */
-static double
+/* Runs 'batch' through instance 'inst''s rewriter in 'mode', and frees
+ * it. */
+static void
 rewrite(struct colo_instance *inst, enum colo_mode mode,
         struct dp_packet_batch *batch)
 {
-    double start = cpu_ns();
-    double cpu;
-
     colo_rewrite_batch(inst, mode, batch);
-    cpu = cpu_ns() - start;
     dp_packet_delete_batch(batch, true);
-    return cpu;
 }
 
 /* Teaches the rewriter of 'inst' the offsets of 'n_conns' connections the
@@ -261,6 +388,8 @@ run_rewrite_case(uint32_t id, int proto, size_t size, int n_conns,
     struct colo_instance *inst = colo_instance_get(id);
     size_t payload = payload_len(IPPROTO_TCP, size);
     uint32_t *seqs = xcalloc(n_conns, sizeof *seqs);
+    struct dp_packet_batch *to = xmalloc(BENCH_CHUNK * sizeof *to);
+    struct dp_packet_batch *from = xmalloc(BENCH_CHUNK * sizeof *from);
     uint64_t rewritten;
     int n_done = 0;
     double cpu = 0;
@@ -268,27 +397,40 @@ run_rewrite_case(uint32_t id, int proto, size_t size, int n_conns,
 
     ovs_assert(proto == IPPROTO_TCP);
     learn_conns(inst, n_conns);
-    for (; n_done < n_pairs; n_done += NETDEV_MAX_BURST) {
-        struct dp_packet_batch to, from;
+    while (n_done < n_pairs) {
+        double start;
+        int n = 0;
 
-        dp_packet_batch_init(&to);
-        dp_packet_batch_init(&from);
-        for (int i = 0; i < NETDEV_MAX_BURST; i++) {
-            uint16_t port = 1024 + conn;
+        for (; n < BENCH_CHUNK && n_done < n_pairs;
+             n++, n_done += NETDEV_MAX_BURST) {
+            dp_packet_batch_init(&to[n]);
+            dp_packet_batch_init(&from[n]);
+            for (int i = 0; i < NETDEV_MAX_BURST; i++) {
+                uint16_t port = 1024 + conn;
 
-            dp_packet_batch_add(&to, build_packet(
-                IPPROTO_TCP, size, port, true, CLIENT_ISN + 1 + seqs[conn],
-                PVM_ISN + 1 + seqs[conn], TCP_ACK | TCP_PSH));
-            dp_packet_batch_add(&from, build_packet(
-                IPPROTO_TCP, size, port, false, SVM_ISN + 1 + seqs[conn],
-                CLIENT_ISN + 1 + seqs[conn], TCP_ACK | TCP_PSH));
-            seqs[conn] += payload;
-            conn = (conn + 1) % n_conns;
+                dp_packet_batch_add(&to[n], build_packet(
+                    IPPROTO_TCP, size, port, true,
+                    CLIENT_ISN + 1 + seqs[conn], PVM_ISN + 1 + seqs[conn],
+                    TCP_ACK | TCP_PSH));
+                dp_packet_batch_add(&from[n], build_packet(
+                    IPPROTO_TCP, size, port, false,
+                    SVM_ISN + 1 + seqs[conn], CLIENT_ISN + 1 + seqs[conn],
+                    TCP_ACK | TCP_PSH));
+                seqs[conn] += payload;
+                conn = (conn + 1) % n_conns;
+            }
         }
-        cpu += rewrite(inst, COLO_TO_GUEST, &to);
-        cpu += rewrite(inst, COLO_FROM_GUEST, &from);
+
+        start = cpu_ns();
+        for (int k = 0; k < n; k++) {
+            rewrite(inst, COLO_TO_GUEST, &to[k]);
+            rewrite(inst, COLO_FROM_GUEST, &from[k]);
+        }
+        cpu += cpu_ns() - start;
     }
     free(seqs);
+    free(to);
+    free(from);
 
     /* Every frame after the handshakes had its ack or seq moved. */
     ovs_mutex_lock(&inst->mutex);
@@ -400,16 +542,6 @@ flood_name(enum flood_kind kind)
     OVS_NOT_REACHED();
 }
 
-/* Bytes of heap in use.  Not the resident set: memory that one flood
- * freed stays mapped for the next. */
-static size_t
-heap_in_use(void)
-{
-    struct mallinfo2 mi = mallinfo2();
-
-    return mi.uordblks + mi.hblkhd;
-}
-
 /* Packet 'i' of flood 'kind', of 'size' bytes.  The guest's port and the
  * client's together name up to 2**32 connections. */
 static struct dp_packet *
@@ -438,12 +570,7 @@ flood_packet(enum flood_kind kind, size_t size, uint32_t i)
         OVS_NOT_REACHED();
     }
 
-    /* The client's port: the destination, in a frame from the guest. */
-    struct ip_header *ip = dp_packet_at_assert(p, ETH_HEADER_LEN,
-                                               sizeof *ip);
-    ovs_be16 *ports = (ovs_be16 *) (ip + 1);
-
-    ports[1] = htons(client_port);
+    set_client_port(p, client_port);
     return p;
 }
 
@@ -566,6 +693,90 @@ flood(int argc, char *argv[])
     }
 }
 
+/* Scale: one row of 64-byte TCP pairs on 'n_conns' connections spread
+ * over 'n_inst' fresh instances, each allowed all the connections.  The
+ * heap is measured once every connection is known. */
+static void
+run_scale_case(uint32_t *id, int n_inst, int n_conns, int n_pairs,
+               FILE *csv)
+{
+    struct colo_instance **insts = xcalloc(n_inst, sizeof *insts);
+    double ns_per_pair = DBL_MAX;
+    struct colo_options options;
+    struct compare_streams cs;
+    size_t heap0, heap;
+
+    colo_options_init(&options);
+    options.max_conns = MAX(options.max_conns, n_conns);
+    compare_streams_init(&cs, *id, n_inst, IPPROTO_TCP, 64, n_conns);
+    heap0 = heap_in_use();
+    for (int i = 0; i < n_inst; i++) {
+        insts[i] = colo_instance_get(*id + i);
+        colo_instance_configure(insts[i], COLO_ROLE_PRIMARY, "bench",
+                                &options);
+    }
+    compare_pairs(&cs, warm_up_pairs(&cs));
+    heap = heap_in_use() - heap0;
+
+    for (int run = 0; run < 3; run++) {
+        size_t released = cs.n_released;
+        double cpu = compare_pairs(&cs, n_pairs);
+
+        ovs_assert(cs.n_released - released >= n_pairs);
+        ns_per_pair = MIN(ns_per_pair, cpu / (cs.n_released - released));
+    }
+
+    printf("%9d %7d %14.0f %10.1f %10.1f %10.0f\n", n_inst, n_conns,
+           1e9 / ns_per_pair, ns_per_pair, heap / 1e6,
+           (double) heap / n_conns);
+    if (csv) {
+        fprintf(csv, "%d,%d,%.0f,%.1f,%.1f,%.0f\n", n_inst, n_conns,
+                1e9 / ns_per_pair, ns_per_pair, heap / 1e6,
+                (double) heap / n_conns);
+    }
+
+    for (int i = 0; i < n_inst; i++) {
+        colo_instance_unconfigure(insts[i]);
+    }
+    while (colo_run(&cs.dp)) {
+        continue;
+    }
+    compare_streams_destroy(&cs);
+    free(insts);
+    *id += n_inst;
+}
+
+/* How the compare's CPU time per pair and its heap grow with the
+ * connections and the instances. */
+static void
+scale(int argc, char *argv[])
+{
+    int n_pairs = argc > 1 ? atoi(argv[1]) : 1000000;
+    FILE *csv = argc > 2 ? fopen(argv[2], "w") : NULL;
+    static const int instances[] = { 1, 16, 64 };
+    static const int conns[] = { 1, 1000, 10000, 100000 };
+    uint32_t id = 1;
+
+    colo_init();
+    vlog_set_levels(NULL, VLF_ANY_DESTINATION, VLL_ERR);
+    printf("compare, tcp, 64 bytes, best of 3 runs of %d pairs\n",
+           n_pairs);
+    printf("%9s %7s %14s %10s %10s %10s\n", "instances", "conns",
+           "pairs/CPU-s", "ns/pair", "heap-MB", "B/conn");
+    if (csv) {
+        fprintf(csv, "instances,conns,pairs_per_cpu_s,cpu_ns_per_pair,"
+                "heap_mb,heap_bytes_per_conn\n");
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(instances); i++) {
+        for (size_t j = 0; j < ARRAY_SIZE(conns); j++) {
+            run_scale_case(&id, instances[i], conns[j], n_pairs, csv);
+        }
+    }
+    if (csv) {
+        fclose(csv);
+    }
+}
+
 static void
 test_colo_compare_main(int argc, char *argv[])
 {
@@ -573,8 +784,11 @@ test_colo_compare_main(int argc, char *argv[])
         benchmark(argc - 1, argv + 1);
     } else if (argc > 1 && !strcmp(argv[1], "flood")) {
         flood(argc - 1, argv + 1);
+    } else if (argc > 1 && !strcmp(argv[1], "scale")) {
+        scale(argc - 1, argv + 1);
     } else {
-        ovs_fatal(0, "usage: %s benchmark|flood [N] [CSV-FILE]", argv[0]);
+        ovs_fatal(0, "usage: %s benchmark|flood|scale [N] [CSV-FILE]",
+                  argv[0]);
     }
 }
 
