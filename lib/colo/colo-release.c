@@ -26,6 +26,7 @@
 #include "dp-packet.h"
 #include "flow.h"
 #include "hash.h"
+#include "netlink.h"
 #include "ovs-thread.h"
 #include "util.h"
 
@@ -53,6 +54,33 @@ release_hash(const void *owner, const struct nlattr *actions, size_t len)
     return hash_bytes(actions, len, hash_pointer(owner, 0));
 }
 
+/* Whether datapath actions 'actions' read the flow that the datapath hands
+ * them rather than each packet's own headers: ct() does, for the ethertype
+ * and ports.  Only the actions that surely do not are let off; a nested
+ * list (clone, sample) counts as reading it. */
+static bool
+actions_need_flow(const struct nlattr *actions, size_t actions_len)
+{
+    const struct nlattr *a;
+    size_t left;
+
+    NL_ATTR_FOR_EACH (a, left, actions, actions_len) {
+        switch (nl_attr_type(a)) {
+        case OVS_ACTION_ATTR_OUTPUT:
+        case OVS_ACTION_ATTR_RECIRC:
+        case OVS_ACTION_ATTR_SET:
+        case OVS_ACTION_ATTR_SET_MASKED:
+        case OVS_ACTION_ATTR_PUSH_VLAN:
+        case OVS_ACTION_ATTR_POP_VLAN:
+        case OVS_ACTION_ATTR_TRUNC:
+            break;
+        default:
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Returns the release for 'actions' through datapath 'owner', counting one
  * more user of it; creates it if needed. */
 struct colo_release *
@@ -75,6 +103,7 @@ colo_release_use(struct colo_release_set *set, const void *owner,
     release = xmalloc(sizeof *release + ROUND_UP(actions_len, 8));
     release->owner = owner;
     atomic_count_init(&release->n_users, 1);
+    release->needs_flow = actions_need_flow(actions, actions_len);
     release->actions_len = actions_len;
     nullable_memcpy(release->actions, actions, actions_len);
     hmap_insert(&set->map, &release->node, hash);
@@ -121,6 +150,9 @@ struct held_cache {
     size_t n;
 };
 
+/* The thread's cache, found fast through thread-local storage; the key
+ * only frees it when the thread exits. */
+DEFINE_STATIC_PER_THREAD_DATA(struct held_cache *, held_cache_tls, NULL);
 static ovsthread_key_t held_cache_key;
 
 static struct colo_held *
@@ -147,7 +179,7 @@ held_cache_destroy(void *cache_)
 }
 
 static struct held_cache *
-held_cache_get(void)
+held_cache_create(void)
 {
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
     struct held_cache *cache;
@@ -156,12 +188,20 @@ held_cache_get(void)
         ovsthread_key_create(&held_cache_key, held_cache_destroy);
         ovsthread_once_done(&once);
     }
-    cache = ovsthread_getspecific(held_cache_key);
-    if (!cache) {
-        cache = xzalloc(sizeof *cache);
-        ovsthread_setspecific(held_cache_key, cache);
-    }
+    cache = xzalloc(sizeof *cache);
+    ovsthread_setspecific(held_cache_key, cache);
     return cache;
+}
+
+static struct held_cache *
+held_cache_get(void)
+{
+    struct held_cache **cache = held_cache_tls_get();
+
+    if (OVS_UNLIKELY(!*cache)) {
+        *cache = held_cache_create();
+    }
+    return *cache;
 }
 
 struct colo_held *
@@ -246,9 +286,14 @@ colo_release_execute(const struct colo_datapath *dp, struct ovs_list *list)
         }
         n += dp_packet_batch_size(&batch);
 
-        flow_extract(batch.packets[0], &flow);
-        dp->execute(dp->aux, &batch, &flow, (const struct nlattr *)
-                    release->actions, release->actions_len);
+        /* Extracting the flow costs as much as comparing a packet: only
+         * for actions that read it. */
+        if (release->needs_flow) {
+            flow_extract(batch.packets[0], &flow);
+        }
+        dp->execute(dp->aux, &batch, release->needs_flow ? &flow : NULL,
+                    (const struct nlattr *) release->actions,
+                    release->actions_len);
         colo_release_unuse(release);
         colo_held_dealloc(first);
     }

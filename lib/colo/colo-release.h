@@ -38,6 +38,8 @@ struct colo_release {
     struct hmap_node node;      /* In a colo_release_set. */
     const void *owner;          /* The datapath whose ports it names. */
     struct atomic_count n_users;        /* Held packets that use it. */
+    bool needs_flow;            /* The actions read the flow they are given
+                                 * (conntrack does). */
     size_t actions_len;
     uint64_t actions[];         /* struct nlattr[], 'actions_len' bytes. */
 };

@@ -81,7 +81,9 @@ struct colo_datapath {
 
     /* Runs the datapath actions 'actions' on 'batch' in the executing
      * thread; takes ownership of the packets.  'flow' describes the
-     * packets, or is NULL for the flow being executed. */
+     * packets, or is NULL for the flow being executed (none, in
+     * colo_run()); the compare gives NULL only for actions that do not
+     * read the flow. */
     void (*execute)(void *aux, struct dp_packet_batch *batch,
                     const struct flow *flow,
                     const struct nlattr *actions, size_t actions_len);
