@@ -195,6 +195,12 @@ tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
         return COLO_REASON_PAYLOAD;
     }
 
+    /* The primary's SYN may have started the connection over after the
+     * secondary's SYN-ACK came (tcp_forget()): its ack counts again. */
+    if (has_flag(s, TCP_ACK)) {
+        colo_seq_advance(&conn->tcp.s_ack_valid, &conn->tcp.s_ack,
+                         s->view.ack);
+    }
     remove_secondary(conn, s, dropped);
     conn->tcp.syn_pending = false;
     conn->tcp.syn_matched = true;
