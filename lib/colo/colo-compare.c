@@ -169,10 +169,10 @@ find_conn(const struct colo_instance *inst, const struct colo_packet *view,
 /* Returns the connection of 'view', creating it if the instance may have
  * one more; NULL otherwise, after asking for a checkpoint. */
 static struct colo_conn *
-get_conn(struct compare_ctx *ctx, const struct colo_packet *view)
+get_conn(struct compare_ctx *ctx, const struct colo_packet *view,
+         uint32_t hash)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    uint32_t hash = colo_packet_key_hash(&view->key);
     struct colo_conn *conn = find_conn(ctx->inst, view, hash);
 
     if (!conn) {
@@ -271,26 +271,72 @@ has_room(struct compare_ctx *ctx, const struct colo_conn *conn,
     return true;
 }
 
+/* A packet of the batch being compared, parsed before the instance is
+ * locked. */
+struct parsed_packet {
+    struct dp_packet *packet;
+    struct colo_packet view;
+    enum colo_packet_error error;
+    uint32_t hash;              /* Of 'view.key', if no 'error'. */
+};
+
 static void
-compare_primary(struct compare_ctx *ctx, struct dp_packet *packet)
+parse_packet(struct dp_packet *packet, struct parsed_packet *pp)
+{
+    pp->packet = packet;
+    pp->error = colo_packet_parse(packet, &pp->view);
+    pp->hash = pp->error ? 0 : colo_packet_key_hash(&pp->view.key);
+}
+
+/* With many connections, finding each packet's connection is a cache miss,
+ * two with the bucket: the batch's buckets are fetched first, then each
+ * packet's first connection in its bucket PREFETCH_AHEAD packets ahead,
+ * so that the misses overlap rather than come one after another. */
+#define PREFETCH_AHEAD 4
+
+static void
+prefetch_buckets(const struct colo_instance *inst,
+                 const struct parsed_packet *pps, size_t n)
+    OVS_REQUIRES(inst->mutex)
+{
+    for (size_t i = 0; i < n; i++) {
+        OVS_PREFETCH(&inst->conns.buckets[pps[i].hash & inst->conns.mask]);
+    }
+}
+
+static void
+prefetch_conn(const struct colo_instance *inst,
+              const struct parsed_packet *pps, size_t n, size_t i)
+    OVS_REQUIRES(inst->mutex)
+{
+    if (i < n) {
+        const struct hmap_node *node
+            = inst->conns.buckets[pps[i].hash & inst->conns.mask];
+
+        if (node) {
+            OVS_PREFETCH(node);
+        }
+    }
+}
+
+static void
+compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    enum colo_packet_error error;
-    struct colo_packet view;
+    struct dp_packet *packet = pp->packet;
     struct colo_conn *conn;
 
     ctx->inst->stats.primary_received++;
-    error = colo_packet_parse(packet, &view);
     if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
-        release_uncompared(ctx, packet, &view);
-    } else if (error) {
-        count_malformed(ctx->inst, "primary", error);
-        release_uncompared(ctx, packet, &view);
-    } else if (!(conn = get_conn(ctx, &view))) {
-        release_uncompared(ctx, packet, &view);
+        release_uncompared(ctx, packet, &pp->view);
+    } else if (pp->error) {
+        count_malformed(ctx->inst, "primary", pp->error);
+        release_uncompared(ctx, packet, &pp->view);
+    } else if (!(conn = get_conn(ctx, &pp->view, pp->hash))) {
+        release_uncompared(ctx, packet, &pp->view);
     } else {
         size_t held_before = conn->n_primary + conn->n_secondary;
-        struct colo_held *held = held_create(ctx, packet, &view);
+        struct colo_held *held = held_create(ctx, packet, &pp->view);
         struct colo_held *older = colo_conn_supersede_primary(conn, held);
         enum colo_reason reason;
 
@@ -339,20 +385,18 @@ forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
 }
 
 static void
-compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
+compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
     OVS_REQUIRES(ctx->inst->mutex)
 {
-    enum colo_packet_error error;
-    struct colo_packet view;
+    struct dp_packet *packet = pp->packet;
     struct colo_conn *conn;
 
-    error = colo_packet_parse(packet, &view);
     if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
         drop_secondary(ctx, packet);
-    } else if (error) {
-        count_malformed(ctx->inst, "secondary", error);
+    } else if (pp->error) {
+        count_malformed(ctx->inst, "secondary", pp->error);
         drop_secondary(ctx, packet);
-    } else if (!(conn = get_conn(ctx, &view))
+    } else if (!(conn = get_conn(ctx, &pp->view, pp->hash))
                || (!conn->n_primary
                    && !has_room(ctx, conn, conn->n_secondary))) {
         /* The bounds are for packets that would wait: one that primary
@@ -360,7 +404,7 @@ compare_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
         drop_secondary(ctx, packet);
     } else {
         size_t held_before = conn->n_primary + conn->n_secondary;
-        struct colo_held *held = held_create(ctx, packet, &view);
+        struct colo_held *held = held_create(ctx, packet, &pp->view);
         struct ovs_list forward = OVS_LIST_INITIALIZER(&forward);
         enum colo_reason reason;
 
@@ -444,17 +488,26 @@ colo_compare_input(const struct colo_datapath *dp,
     ovs_list_init(&ctx.dropped);
     ovs_list_init(&ctx.freed_primary);
 
+    size_t n = dp_packet_batch_size(batch);
+    struct parsed_packet pps[NETDEV_MAX_BURST];
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        parse_packet(packet, &pps[i]);
+    }
+
     ovs_mutex_lock(&ctx.inst->mutex);
+    prefetch_buckets(ctx.inst, pps, n);
     if (action->mode == COLO_PRIMARY) {
         ctx.release = colo_release_use(&ctx.inst->releases, dp->owner,
                                        action->actions, action->actions_len);
-        DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
-            compare_primary(&ctx, packet);
+        for (size_t i = 0; i < n; i++) {
+            prefetch_conn(ctx.inst, pps, n, i + PREFETCH_AHEAD);
+            compare_primary(&ctx, &pps[i]);
         }
         colo_release_unuse(ctx.release);
     } else {
-        DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
-            compare_secondary(&ctx, packet);
+        for (size_t i = 0; i < n; i++) {
+            prefetch_conn(ctx.inst, pps, n, i + PREFETCH_AHEAD);
+            compare_secondary(&ctx, &pps[i]);
         }
     }
     dp_packet_batch_init(batch);
