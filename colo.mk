@@ -57,6 +57,7 @@ tests_ovstest_SOURCES += \
 	tests/colo-fuzz.h \
 	tests/test-colo-compare.c \
 	tests/test-colo-fuzz.c \
+	tests/test-colo-pktgen.c \
 	tests/test-colo-rewrite.c
 
 # The COLO fuzz targets, for libFuzzer (make fuzz, in the project's

@@ -167,6 +167,8 @@ def main():
     p.add_argument("--truncate", type=int, help="keep the first N bytes")
     p.add_argument("--count", type=int, default=1,
                    help="print N frames, --sport, --sport+1, ...")
+    p.add_argument("--step", choices=["sport", "dport"], default="sport",
+                   help="the port that --count moves on")
     args = p.parse_args()
     guest = ["50:54:00:00:00:02", "10.0.0.2", "fd00::2",
              53 if args.kind == "udp" else 80]
@@ -184,9 +186,9 @@ def main():
     if args.dport is None:
         args.dport = client[3]
 
-    sport = args.sport
+    first = getattr(args, args.step)
     for i in range(args.count):
-        args.sport = sport + i
+        setattr(args, args.step, first + i)
         print_frame(args)
 
 

@@ -37,8 +37,20 @@ Those given OUT write there what they saw: "ok ..." or "error NAME".
   ask ADDR PORT OUT      UDP: --count datagrams to an echo server, each
                          echoed before the next.  OUT: "ok DATAGRAMS".
   http ADDR PORT DIR     HTTP: serves the files of DIR, until killed.
+  rr ADDR PORT           TCP: --count round trips of --size bytes to an
+                         echo server, on one connection, or with
+                         --connect each on a connection of its own
+                         (connect, send, receive, close).  Prints their
+                         times in microseconds as JSON: count, min, p50,
+                         p90, p99, max, mean.
+  source ADDR PORT       TCP: for each connection, after a request line,
+                         sends bytes made from it without end, until the
+                         peer goes; until killed.
+  sink ADDR PORT         TCP: sends a source a request line and reads
+                         what comes for --time seconds.  Prints JSON:
+                         bytes, seconds, mbit_s.
 
-serve, connect and http send at most --rate Mbit/s, if given.
+serve, connect, http and source send at most --rate Mbit/s, if given.
 """
 
 import argparse
@@ -46,6 +58,7 @@ import functools
 import hashlib
 import itertools
 import http.server
+import json
 import os
 import socket
 import socketserver
@@ -217,6 +230,105 @@ def ask(args):
     return "ok %d" % args.count
 
 
+def percentile(sorted_values, p):
+    """The nearest-rank 'p'th percentile of 'sorted_values'."""
+    rank = max(1, -(-len(sorted_values) * p // 100))
+    return sorted_values[rank - 1]
+
+
+def round_trip(conn, request):
+    conn.sendall(request)
+    echoed = b""
+    while len(echoed) < len(request):
+        chunk = conn.recv(CHUNK)
+        if not chunk:
+            raise ConnectionError("closed")
+        echoed += chunk
+    if echoed != request:
+        raise ConnectionError("echoed other bytes")
+
+
+def rr(args):
+    request = b"".join(pattern(REQUEST, args.size))
+    times = []
+    conn = None
+    if not args.connect:
+        conn = socket.create_connection((args.addr, args.port), timeout=60)
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for _ in range(args.count):
+        start = time.perf_counter_ns()
+        if args.connect:
+            with socket.create_connection((args.addr, args.port),
+                                          timeout=60) as c:
+                c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                round_trip(c, request)
+        else:
+            round_trip(conn, request)
+        times.append((time.perf_counter_ns() - start) / 1000)
+    if conn:
+        conn.close()
+    times.sort()
+    result = {"count": len(times), "min": times[0]}
+    for p in (50, 90, 99):
+        result["p%d" % p] = percentile(times, p)
+    result.update(max=times[-1], mean=sum(times) / len(times))
+    return {k: round(v, 1) for k, v in result.items()}
+
+
+def source(args):
+    listener = socket.create_server((args.addr, args.port),
+                                    family=family(args.addr))
+
+    def send_forever(conn):
+        with conn:
+            pace(conn, args.rate)
+            request = b""
+            while b"\n" not in request:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            # Whole blocks of the line, each sent whole (sendall): the
+            # stream is the same however the socket takes it, so two
+            # guests send the same bytes.
+            block = next(answer_pattern(request[:request.index(b"\n") + 1],
+                                        CHUNK))
+            try:
+                while True:
+                    conn.sendall(block)
+            except OSError:
+                pass
+
+    while True:
+        conn, _ = listener.accept()
+        threading.Thread(target=send_forever, args=(conn,),
+                         daemon=True).start()
+
+
+def sink(args):
+    conn = socket.create_connection((args.addr, args.port), timeout=60)
+    conn.sendall(REQUEST)
+    start = time.monotonic()
+    end = start + args.time
+    n = 0
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        conn.settimeout(left)
+        try:
+            chunk = conn.recv(CHUNK)
+        except socket.timeout:
+            break
+        if not chunk:
+            raise ConnectionError("closed")
+        n += len(chunk)
+    seconds = time.monotonic() - start
+    conn.close()
+    return {"bytes": n, "seconds": round(seconds, 3),
+            "mbit_s": round(n * 8 / seconds / 1e6, 1)}
+
+
 class FileHandler(http.server.SimpleHTTPRequestHandler):
     rate = None
 
@@ -249,29 +361,43 @@ def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("mode", choices=["serve", "connect", "expect", "echo",
-                                    "talk", "ask", "http"])
+                                    "talk", "ask", "http", "rr", "source",
+                                    "sink"])
     p.add_argument("addr", nargs="?")
     p.add_argument("port", type=int, nargs="?")
     p.add_argument("out", nargs="?", help="OUT, or DIR for http")
     p.add_argument("--size", type=int, default=200000,
-                   help="bytes the server answers")
+                   help="bytes the server answers, bytes of an rr request")
     p.add_argument("--upload", type=int, default=0,
                    help="bytes connect sends after its request line")
     p.add_argument("--sport", type=int, default=45000,
                    help="the port connect connects from")
     p.add_argument("--count", type=int, default=3,
-                   help="lines talk sends, datagrams ask sends")
+                   help="lines talk sends, datagrams ask sends, round "
+                   "trips rr makes")
+    p.add_argument("--connect", action="store_true",
+                   help="rr: a connection for each round trip")
     p.add_argument("--hold", help="the file talk waits for")
+    p.add_argument("--time", type=float, default=10,
+                   help="seconds sink reads")
     p.add_argument("--rate", type=int,
-                   help="Mbit/s at most that serve, connect, http send")
+                   help="Mbit/s at most that serve, connect, http, source "
+                   "send")
     args = p.parse_args()
     if args.mode == "expect":
         print(digest(answer_pattern(REQUEST, args.size)
                      if args.addr == "connect"
                      else request_pattern(args.upload)))
         return 0
-    if args.mode in ("echo", "http"):
-        (echo if args.mode == "echo" else serve_http)(args)
+    if args.mode in ("rr", "sink"):
+        try:
+            print(json.dumps((rr if args.mode == "rr" else sink)(args)))
+        except (OSError, ConnectionError) as e:
+            print(json.dumps({"error": type(e).__name__}))
+            return 1
+        return 0
+    if args.mode in ("echo", "http", "source"):
+        {"echo": echo, "http": serve_http, "source": source}[args.mode](args)
         return 0
     run = {"serve": serve, "connect": connect, "talk": talk, "ask": ask}
     try:
