@@ -204,16 +204,7 @@ def talk(args):
     for i in range(args.count):
         if i == 1 and args.hold:
             wait_for_file(args.hold)
-        line = b"line %d\n" % i
-        conn.sendall(line)
-        echoed = b""
-        while len(echoed) < len(line):
-            chunk = conn.recv(CHUNK)
-            if not chunk:
-                raise ConnectionError("closed")
-            echoed += chunk
-        if echoed != line:
-            raise ConnectionError("echoed %r for %r" % (echoed, line))
+        round_trip(conn, b"line %d\n" % i)
     conn.close()
     return "ok %d" % args.count
 
@@ -245,7 +236,7 @@ def round_trip(conn, request):
             raise ConnectionError("closed")
         echoed += chunk
     if echoed != request:
-        raise ConnectionError("echoed other bytes")
+        raise ConnectionError("echoed %r for %r" % (echoed, request))
 
 
 def rr(args):
