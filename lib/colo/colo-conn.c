@@ -196,8 +196,10 @@ tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
     }
 
     /* The primary's SYN may have started the connection over after the
-     * secondary's SYN-ACK came (tcp_forget()): its ack counts again. */
-    if (has_flag(s, TCP_ACK)) {
+     * secondary's SYN-ACK came (tcp_forget()): its ack counts again, if it
+     * acknowledges the same client SYN (not one of an older connection on
+     * the same 4-tuple). */
+    if (has_flag(s, TCP_ACK) && s->view.ack == p->view.ack) {
         colo_seq_advance(&conn->tcp.s_ack_valid, &conn->tcp.s_ack,
                          s->view.ack);
     }

@@ -167,6 +167,9 @@ held_cache_pop(struct held_cache *cache)
     return held;
 }
 
+/* Runs in the exiting thread: its thread-local pointer goes too, so that a
+ * late colo_held_alloc() there makes a new cache rather than use this
+ * one. */
 static void
 held_cache_destroy(void *cache_)
 {
@@ -176,6 +179,7 @@ held_cache_destroy(void *cache_)
         free(held_cache_pop(cache));
     }
     free(cache);
+    *held_cache_tls_get() = NULL;
 }
 
 static struct held_cache *
@@ -256,9 +260,9 @@ same_batch(const struct colo_held *a, const struct colo_held *b)
 
 /* Sends each held packet in 'list' on with its release's actions, through
  * datapath 'dp', and frees the list.  Consecutive packets of one connection
- * with the same actions go as one batch; the actions see the flow of the
- * batch's first packet (what ct(), for one, needs).  Returns the number of
- * packets released. */
+ * with the same actions go as one batch; actions that read the flow (ct())
+ * see that of the batch's first packet.  Returns the number of packets
+ * released. */
 size_t
 colo_release_execute(const struct colo_datapath *dp, struct ovs_list *list)
 {

@@ -25,6 +25,7 @@
  * copy: one colo_release per distinct action list and datapath, shared by
  * every packet held with it, found again by its contents. */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
