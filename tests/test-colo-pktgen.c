@@ -29,7 +29,8 @@
  * as received.  At most WINDOW rounds are ever in flight (sent, not yet
  * received): the datapath's receive buffers then never overflow, and the
  * rate found is what the datapath sustains without loss.  Prints
- * "rounds=N received=N lost=N seconds=S".
+ * "rounds=N received=N lost=N seconds=S": SECONDS of sending, what was
+ * received by their end, and what never came (waited for up to 1 s more).
  *
  *     ovstest test-colo-pktgen send TX-IF FRAMES
  *
@@ -74,13 +75,14 @@ now_s(void)
 }
 
 /* An AF_PACKET socket bound to 'ifname', with large buffers: the generator
- * must not be what loses frames. */
+ * must not be what loses frames.  Only a receiving socket ('rx') takes in
+ * frames; one that only sends would queue them for nothing. */
 static int
-open_port(const char *ifname)
+open_port(const char *ifname, bool rx)
 {
     struct sockaddr_ll sll = {
         .sll_family = AF_PACKET,
-        .sll_protocol = htons(ETH_P_ALL),
+        .sll_protocol = rx ? htons(ETH_P_ALL) : 0,
         .sll_ifindex = if_nametoindex(ifname),
     };
     int size = 8 << 20;
@@ -89,7 +91,7 @@ open_port(const char *ifname)
     if (!sll.sll_ifindex) {
         ovs_fatal(errno, "%s", ifname);
     }
-    fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    fd = socket(AF_PACKET, SOCK_RAW, sll.sll_protocol);
     if (fd < 0 || bind(fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
         ovs_fatal(errno, "%s: AF_PACKET socket", ifname);
     }
@@ -111,7 +113,8 @@ locate_tcp(struct pktgen_frame *f)
     if (f->len < ETH_HEADER_LEN + IPV6_HEADER_LEN) {
         return;
     }
-    if (p[12] == 0x08 && p[13] == 0x00) {
+    if (p[12] == 0x08 && p[13] == 0x00 && (p[14] >> 4) == 4
+        && (p[14] & 0xf) >= 5) {
         l4_ofs = ETH_HEADER_LEN + (p[14] & 0xf) * 4;
         proto = p[23];
         ip_len = ETH_HEADER_LEN + ((p[16] << 8) | p[17]);
@@ -123,7 +126,8 @@ locate_tcp(struct pktgen_frame *f)
         return;
     }
     if (proto == IPPROTO_TCP && l4_ofs + TCP_HEADER_LEN <= f->len
-        && ip_len <= f->len) {
+        && ip_len <= f->len
+        && l4_ofs + (p[l4_ofs + 12] >> 4) * 4 <= ip_len) {
         f->tcp_ofs = l4_ofs;
         f->payload = ip_len - l4_ofs - (p[l4_ofs + 12] >> 4) * 4;
     }
@@ -278,12 +282,12 @@ run(int argc, char *argv[])
 {
     double seconds = atof(argv[1]);
     size_t window = atoi(argv[2]);
-    int rx = open_port(argv[3]);
+    int rx = open_port(argv[3], true);
     int tx[PKTGEN_MAX_TX];
     size_t n_tx = argc - 5;
     size_t n_frames, next = 0;
     struct pktgen_frame *frames = read_frames(argv[4], &n_frames);
-    size_t rounds = 0, received = 0, lost = 0;
+    size_t rounds = 0, received = 0, written_off = 0, late = 0;
     double start, end, last_rx;
 
     if (n_tx > PKTGEN_MAX_TX || window < PKTGEN_BATCH) {
@@ -291,18 +295,22 @@ run(int argc, char *argv[])
                   PKTGEN_BATCH);
     }
     for (size_t t = 0; t < n_tx; t++) {
-        tx[t] = open_port(argv[5 + t]);
+        tx[t] = open_port(argv[5 + t], false);
     }
     count_received(rx, 0);
 
     start = last_rx = now_s();
     end = start + seconds;
     while (now_s() < end) {
-        size_t in_flight = rounds - received - lost;
+        /* What arrives after it was written off, or anything else, must
+         * not make the count in flight wrap. */
+        size_t accounted = received + written_off;
+        size_t in_flight = rounds > accounted ? rounds - accounted : 0;
 
         if (in_flight + PKTGEN_BATCH <= window) {
             send_rounds(tx, n_tx, frames, n_frames, &next, PKTGEN_BATCH);
             rounds += PKTGEN_BATCH;
+            in_flight += PKTGEN_BATCH;
         }
         size_t n = count_received(rx, in_flight + PKTGEN_BATCH > window
                                       ? 1 : 0);
@@ -310,24 +318,29 @@ run(int argc, char *argv[])
             received += n;
             last_rx = now_s();
         } else if (in_flight && now_s() - last_rx > 0.5) {
-            /* Nothing for half a second: what is in flight is gone. */
-            lost += in_flight;
+            /* Nothing for half a second: write off what is in flight, so
+             * that sending goes on. */
+            written_off += in_flight;
             last_rx = now_s();
         }
     }
-    /* What is still in flight may yet arrive. */
-    for (double t = now_s(); rounds > received + lost && now_s() < t + 1;) {
-        received += count_received(rx, 10);
+    seconds = now_s() - start;
+
+    /* What is still in flight may yet arrive; it counts as not lost, but
+     * not in the rate. */
+    for (double t = now_s(); rounds > received + late && now_s() < t + 1;) {
+        late += count_received(rx, 10);
     }
     printf("rounds=%"PRIuSIZE" received=%"PRIuSIZE" lost=%"PRIuSIZE
            " seconds=%.3f\n", rounds, received,
-           rounds > received ? rounds - received : 0, now_s() - start);
+           rounds > received + late ? rounds - received - late : 0,
+           seconds);
 }
 
 static void
 send_once(int argc OVS_UNUSED, char *argv[])
 {
-    int fd = open_port(argv[1]);
+    int fd = open_port(argv[1], false);
     size_t n_frames;
     struct pktgen_frame *frames = read_frames(argv[2], &n_frames);
 
