@@ -179,6 +179,15 @@ first_syn(const struct ovs_list *queue)
 /* Matches the handshake: the primary's SYN (or SYN-ACK) against the
  * secondary's, whose sequence number the rewriter cannot have shifted yet,
  * so the two are matched by their flags and payload. */
+/* Whether 'h', a secondary SYN, is the one the handshake matched (sent
+ * again).  Any other belongs to a new handshake on the 4-tuple (reused, or
+ * under way across a checkpoint) that the primary's SYN will start. */
+static bool
+tcp_is_matched_syn(const struct colo_tcp *tcp, const struct colo_held *h)
+{
+    return tcp->syn_matched && h->view.seq == tcp->s_syn_seq;
+}
+
 static enum colo_reason
 tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
 {
@@ -203,6 +212,7 @@ tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
         colo_seq_advance(&conn->tcp.s_ack_valid, &conn->tcp.s_ack,
                          s->view.ack);
     }
+    conn->tcp.s_syn_seq = s->view.seq;
     remove_secondary(conn, s, dropped);
     conn->tcp.syn_pending = false;
     conn->tcp.syn_matched = true;
@@ -214,7 +224,7 @@ tcp_match_syn(struct colo_conn *conn, struct ovs_list *dropped)
 
 /* Returns the secondary's segment that holds sequence number 'next', after
  * dropping those that lie wholly before it (compared already, or
- * retransmitted). */
+ * retransmitted).  The SYN of a new handshake stays, for the primary's. */
 static struct colo_held *
 tcp_secondary_at(struct colo_conn *conn, uint32_t next,
                  struct ovs_list *dropped)
@@ -222,7 +232,11 @@ tcp_secondary_at(struct colo_conn *conn, uint32_t next,
     struct colo_held *s;
 
     LIST_FOR_EACH_SAFE (s, node, &conn->secondary) {
-        if (has_flag(s, TCP_SYN) || colo_seq_le(segment_end(s), next)) {
+        if (has_flag(s, TCP_SYN)) {
+            if (tcp_is_matched_syn(&conn->tcp, s)) {
+                remove_secondary(conn, s, dropped);
+            }
+        } else if (colo_seq_le(segment_end(s), next)) {
             remove_secondary(conn, s, dropped);
         } else {
             return segment_holds(s, next) ? s : NULL;
@@ -506,11 +520,11 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
         tcp_stamp_leaving(tcp, held);
         ovs_list_push_back(forward, &held->node);
     } else if (has_flag(held, TCP_SYN)
-               ? tcp->synced && !tcp->syn_pending
+               ? tcp_is_matched_syn(tcp, held)
                : !held->view.payload_len && !has_flag(held, TCP_FIN)) {
         /* A matched SYN again, or a pure ACK: its ack is all it brings. */
         ovs_list_push_back(dropped, &held->node);
-    } else if (tcp->synced && !tcp->syn_pending
+    } else if (!has_flag(held, TCP_SYN) && tcp->synced && !tcp->syn_pending
                && colo_seq_le(segment_end(held), tcp->next)) {
         /* Compared already: a retransmission. */
         ovs_list_push_back(dropped, &held->node);

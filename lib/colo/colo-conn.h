@@ -61,6 +61,7 @@ struct colo_tcp {
     bool syn_pending;           /* A primary SYN waits for the secondary's. */
     bool syn_matched;           /* The handshake matched. */
     uint32_t syn_seq;           /* The primary's ISN, once it sent SYN. */
+    uint32_t s_syn_seq;         /* The secondary's ISN, once matched. */
     uint32_t next;              /* Everything before it matched. */
 
     bool s_ack_valid;
