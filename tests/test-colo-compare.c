@@ -236,12 +236,6 @@ compare_streams_destroy(struct compare_streams *cs)
     free(cs->next);
 }
 
-/* Pairs are built BENCH_CHUNK batches at a time, then the chunk is timed
- * as a whole.  One batch: a larger chunk leaves its frames colder than
- * frames just received (4 batches of 1514-byte frames made the rewriter
- * twice as slow). */
-#define BENCH_CHUNK 1
-
 /* A batch of PVM frames and the SVM's copies, of one instance. */
 struct pair_batch {
     uint32_t id;
@@ -288,39 +282,29 @@ build_pair_batch(struct compare_streams *cs, int i, struct pair_batch *pb)
 static double
 compare_pairs(struct compare_streams *cs, int n_pairs)
 {
-    struct pair_batch *chunk = xmalloc(BENCH_CHUNK * sizeof *chunk);
     double cpu = 0;
     int done = 0;
 
     while (done < n_pairs) {
-        double start;
-        int n = 0;
+        int i = cs->next_inst;
+        struct pair_batch pb;
 
-        while (n < BENCH_CHUNK && done < n_pairs) {
-            int i = cs->next_inst;
-
-            cs->next_inst = (i + 1) % cs->n_inst;
-            if (build_pair_batch(cs, i, &chunk[n])) {
-                done += NETDEV_MAX_BURST;
-                n++;
-            }
-        }
-
-        start = cpu_ns();
-        for (int k = 0; k < n; k++) {
+        cs->next_inst = (i + 1) % cs->n_inst;
+        if (build_pair_batch(cs, i, &pb)) {
             struct colo_odp_action primary = {
-                .mode = COLO_PRIMARY, .id = chunk[k].id,
+                .mode = COLO_PRIMARY, .id = pb.id,
             };
             struct colo_odp_action secondary = {
-                .mode = COLO_SECONDARY, .id = chunk[k].id,
+                .mode = COLO_SECONDARY, .id = pb.id,
             };
+            double start = cpu_ns();
 
-            colo_compare_input(&cs->dp, &primary, &chunk[k].p, true);
-            colo_compare_input(&cs->dp, &secondary, &chunk[k].s, true);
+            colo_compare_input(&cs->dp, &primary, &pb.p, true);
+            colo_compare_input(&cs->dp, &secondary, &pb.s, true);
+            cpu += cpu_ns() - start;
+            done += NETDEV_MAX_BURST;
         }
-        cpu += cpu_ns() - start;
     }
-    free(chunk);
     return cpu;
 }
 
@@ -394,8 +378,6 @@ run_rewrite_case(uint32_t id, int proto, size_t size, int n_conns,
     struct colo_instance *inst = colo_instance_get(id);
     size_t payload = payload_len(IPPROTO_TCP, size);
     uint32_t *seqs = xcalloc(n_conns, sizeof *seqs);
-    struct dp_packet_batch *to = xmalloc(BENCH_CHUNK * sizeof *to);
-    struct dp_packet_batch *from = xmalloc(BENCH_CHUNK * sizeof *from);
     uint64_t rewritten;
     int n_done = 0;
     double cpu = 0;
@@ -403,40 +385,31 @@ run_rewrite_case(uint32_t id, int proto, size_t size, int n_conns,
 
     ovs_assert(proto == IPPROTO_TCP);
     learn_conns(inst, n_conns);
-    while (n_done < n_pairs) {
+    for (; n_done < n_pairs; n_done += NETDEV_MAX_BURST) {
+        struct dp_packet_batch to, from;
         double start;
-        int n = 0;
 
-        for (; n < BENCH_CHUNK && n_done < n_pairs;
-             n++, n_done += NETDEV_MAX_BURST) {
-            dp_packet_batch_init(&to[n]);
-            dp_packet_batch_init(&from[n]);
-            for (int i = 0; i < NETDEV_MAX_BURST; i++) {
-                uint16_t port = 1024 + conn;
+        dp_packet_batch_init(&to);
+        dp_packet_batch_init(&from);
+        for (int i = 0; i < NETDEV_MAX_BURST; i++) {
+            uint16_t port = 1024 + conn;
 
-                dp_packet_batch_add(&to[n], build_packet(
-                    IPPROTO_TCP, size, port, true,
-                    CLIENT_ISN + 1 + seqs[conn], PVM_ISN + 1 + seqs[conn],
-                    TCP_ACK | TCP_PSH));
-                dp_packet_batch_add(&from[n], build_packet(
-                    IPPROTO_TCP, size, port, false,
-                    SVM_ISN + 1 + seqs[conn], CLIENT_ISN + 1 + seqs[conn],
-                    TCP_ACK | TCP_PSH));
-                seqs[conn] += payload;
-                conn = (conn + 1) % n_conns;
-            }
+            dp_packet_batch_add(&to, build_packet(
+                IPPROTO_TCP, size, port, true, CLIENT_ISN + 1 + seqs[conn],
+                PVM_ISN + 1 + seqs[conn], TCP_ACK | TCP_PSH));
+            dp_packet_batch_add(&from, build_packet(
+                IPPROTO_TCP, size, port, false, SVM_ISN + 1 + seqs[conn],
+                CLIENT_ISN + 1 + seqs[conn], TCP_ACK | TCP_PSH));
+            seqs[conn] += payload;
+            conn = (conn + 1) % n_conns;
         }
 
         start = cpu_ns();
-        for (int k = 0; k < n; k++) {
-            rewrite(inst, COLO_TO_GUEST, &to[k]);
-            rewrite(inst, COLO_FROM_GUEST, &from[k]);
-        }
+        rewrite(inst, COLO_TO_GUEST, &to);
+        rewrite(inst, COLO_FROM_GUEST, &from);
         cpu += cpu_ns() - start;
     }
     free(seqs);
-    free(to);
-    free(from);
 
     /* Every frame after the handshakes had its ack or seq moved. */
     ovs_mutex_lock(&inst->mutex);
