@@ -22,10 +22,13 @@
 
 #include <string.h>
 #include "colo/colo-segment.h"
+#include "coverage.h"
 #include "dp-packet.h"
 #include "openvswitch/dynamic-string.h"
 #include "packets.h"
 #include "util.h"
+
+COVERAGE_DEFINE(colo_released_past_hole);
 
 static bool
 has_flag(const struct colo_held *h, uint16_t flag)
@@ -259,6 +262,128 @@ tcp_primary_at(const struct colo_conn *conn, uint32_t next)
     return NULL;
 }
 
+/* Past a hole.
+ *
+ * A segment lost on its way to the compare, from either guest, leaves a
+ * hole at 'next' that only that guest's retransmission fills.  Were the
+ * primary's later segments to wait behind it, the client would get nothing
+ * more and would have nothing to acknowledge selectively: the guest would
+ * learn of its loss only from its retransmission timer, which the holding
+ * has stretched (it inflates the guests' round-trip estimates).  So the
+ * bytes past the hole are compared as both sides bring them, and the
+ * primary's segments that lie wholly in what matched there leave at once.
+ * The client sees an ordinary loss: its SACK blocks, which reach both
+ * guests, get the missing segment sent again within a round trip.  What
+ * leaves has still matched, byte for byte.
+ *
+ * One range is kept, from the first position past the hole that both sides
+ * hold: what lies past a second hole waits for the first to fill. */
+
+/* Sets '*pos' to the lowest position from 'next' on that a data segment on
+ * 'queue' holds.  Returns false if there is none. */
+static bool
+first_data_from(const struct ovs_list *queue, uint32_t next, uint32_t *pos)
+{
+    const struct colo_held *h;
+    bool found = false;
+
+    LIST_FOR_EACH (h, node, queue) {
+        if (!has_flag(h, TCP_SYN | TCP_RST) && h->view.payload_len
+            && colo_seq_lt(next, data_end(h))) {
+            uint32_t start = (colo_seq_lt(next, data_start(h))
+                              ? data_start(h) : next);
+
+            if (!found || colo_seq_lt(start, *pos)) {
+                *pos = start;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+/* Returns a segment on 'queue' whose payload holds 'x', or NULL.  The
+ * newest segments are the likeliest, so the search starts from the back. */
+static struct colo_held *
+data_segment_at(const struct ovs_list *queue, uint32_t x)
+{
+    struct colo_held *h;
+
+    LIST_FOR_EACH_REVERSE (h, node, queue) {
+        if (!has_flag(h, TCP_SYN | TCP_RST) && data_holds(h, x)) {
+            return h;
+        }
+    }
+    return NULL;
+}
+
+/* Compares past the hole at 'next', from where the range ends (or starts,
+ * the first time), for as long as both sides have bytes. */
+static enum colo_reason
+tcp_match_ahead(struct colo_conn *conn)
+{
+    struct colo_tcp *tcp = &conn->tcp;
+
+    if (!tcp->ahead_valid) {
+        uint32_t p_from, s_from, start;
+
+        if (!first_data_from(&conn->primary, tcp->next, &p_from)
+            || !first_data_from(&conn->secondary, tcp->next, &s_from)) {
+            return COLO_REASON_NONE;
+        }
+        start = colo_seq_lt(p_from, s_from) ? s_from : p_from;
+        if (start == tcp->next) {
+            return COLO_REASON_NONE;    /* No hole: a flag stops 'next'. */
+        }
+        tcp->ahead_start = tcp->ahead = start;
+    }
+
+    for (;;) {
+        struct colo_held *p = data_segment_at(&conn->primary, tcp->ahead);
+        struct colo_held *s = (p ? data_segment_at(&conn->secondary,
+                                                   tcp->ahead)
+                               : NULL);
+        if (!s) {
+            break;
+        }
+
+        uint32_t n = MIN(data_end(p) - tcp->ahead, data_end(s) - tcp->ahead);
+        if (memcmp(payload(p) + (tcp->ahead - data_start(p)),
+                   payload(s) + (tcp->ahead - data_start(s)), n)) {
+            return COLO_REASON_PAYLOAD;
+        }
+        tcp->ahead += n;
+    }
+    tcp->ahead_valid = tcp->ahead != tcp->ahead_start;
+    return COLO_REASON_NONE;
+}
+
+/* Once 'next' reaches the range past the hole, it moves over what matched
+ * there. */
+static void
+tcp_skip_matched_ahead(struct colo_tcp *tcp)
+{
+    if (tcp->ahead_valid && colo_seq_le(tcp->ahead_start, tcp->next)) {
+        if (colo_seq_lt(tcp->next, tcp->ahead)) {
+            tcp->next = tcp->ahead;
+        }
+        tcp->ahead_valid = false;
+    }
+}
+
+/* Whether all that 'h', a primary segment, carries matched past the hole.
+ * Only data: a FIN keeps its place in the stream. */
+static bool
+tcp_matched_ahead(const struct colo_tcp *tcp, const struct colo_held *h)
+{
+    uint32_t range = tcp->ahead - tcp->ahead_start;
+
+    return (tcp->ahead_valid && h->view.payload_len
+            && !has_flag(h, TCP_SYN | TCP_FIN | TCP_RST)
+            && data_start(h) - tcp->ahead_start < range
+            && data_end(h) - tcp->ahead_start <= range);
+}
+
 /* Compares the two streams from the first unmatched position for as long as
  * both sides have bytes there.  A FIN is a position of its own: both sides
  * must put it at the same place. */
@@ -272,6 +397,8 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
     }
 
     for (;;) {
+        tcp_skip_matched_ahead(tcp);
+
         struct colo_held *s = tcp_secondary_at(conn, tcp->next, dropped);
         struct colo_held *p = s ? tcp_primary_at(conn, tcp->next) : NULL;
 
@@ -294,6 +421,15 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
             tcp->next++;        /* Both FIN here. */
         } else {
             return COLO_REASON_TCP_FLAGS;
+        }
+    }
+
+    /* Both sides hold bytes that wait, and one of them lacks 'next'. */
+    if (conn->n_primary && conn->n_secondary) {
+        enum colo_reason reason = tcp_match_ahead(conn);
+
+        if (reason != COLO_REASON_NONE) {
+            return reason;
         }
     }
 
@@ -534,10 +670,10 @@ tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
     return tcp_compare(conn, dropped);
 }
 
-/* A primary segment may leave when everything it carries matched, and when
- * its ack does not cover client bytes that the secondary has not
- * acknowledged: otherwise a failover could lose data the client believes
- * delivered. */
+/* A primary segment may leave when everything it carries matched (before
+ * 'next', or past a hole), and when its ack does not cover client bytes
+ * that the secondary has not acknowledged: otherwise a failover could lose
+ * data the client believes delivered. */
 static bool
 tcp_can_release(const struct colo_tcp *tcp, const struct colo_held *h)
 {
@@ -548,7 +684,8 @@ tcp_can_release(const struct colo_tcp *tcp, const struct colo_held *h)
         if (!tcp->s_rst || tcp->s_rst_seq != h->view.seq) {
             return false;
         }
-    } else if (colo_seq_lt(tcp->next, segment_end(h))) {
+    } else if (colo_seq_lt(tcp->next, segment_end(h))
+               && !tcp_matched_ahead(tcp, h)) {
         return false;
     }
     return !has_flag(h, TCP_ACK)
@@ -566,6 +703,7 @@ tcp_restart(struct colo_tcp *tcp)
     tcp->s_ack_valid = tcp->p_ack_valid;
     tcp->s_ack = tcp->p_ack;
     tcp->s_rst = false;
+    tcp->ahead_valid = false;
 }
 
 /* Datagrams and non-IP frames. */
@@ -695,19 +833,47 @@ can_release(const struct colo_conn *conn, const struct colo_held *held)
             : held->matched);
 }
 
+/* Moves 'h', a primary packet of 'conn' that may leave, to 'out'. */
+static void
+release_primary(struct colo_conn *conn, struct colo_held *h,
+                struct ovs_list *out)
+{
+    if (conn->kind == COLO_PACKET_TCP) {
+        if (colo_seq_lt(conn->tcp.next, segment_end(h))
+            && tcp_matched_ahead(&conn->tcp, h)) {
+            COVERAGE_INC(colo_released_past_hole);
+        }
+        tcp_stamp_leaving(&conn->tcp, h);
+    }
+    ovs_list_remove(&h->node);
+    conn->n_primary--;
+    ovs_list_push_back(out, &h->node);
+}
+
 /* Moves to 'out' the primary packets that may leave, oldest first, up to
  * the first that may not: a connection's packets leave in the order they
- * came. */
+ * came, but for TCP segments that matched past a hole, which leave ahead
+ * of those that wait for it. */
 void
 colo_conn_take_releasable(struct colo_conn *conn, struct ovs_list *out)
 {
+    struct colo_held *h;
+
     while (!conn->diverged && conn->n_primary) {
-        struct colo_held *head = CONTAINER_OF(ovs_list_front(&conn->primary),
-                                              struct colo_held, node);
-        if (!can_release(conn, head)) {
+        h = CONTAINER_OF(ovs_list_front(&conn->primary), struct colo_held,
+                         node);
+        if (!can_release(conn, h)) {
             break;
         }
-        ovs_list_push_back(out, &take_primary(conn)->node);
+        release_primary(conn, h, out);
+    }
+    if (!conn->diverged && conn->n_primary && conn->tcp.ahead_valid) {
+        LIST_FOR_EACH_SAFE (h, node, &conn->primary) {
+            if (tcp_matched_ahead(&conn->tcp, h)
+                && tcp_can_release(&conn->tcp, h)) {
+                release_primary(conn, h, out);
+            }
+        }
     }
 }
 
@@ -752,6 +918,10 @@ tcp_format(const struct colo_conn *conn, struct ds *s)
     }
     if (tcp->s_ack_valid) {
         ds_put_format(s, " secondary_ack=%"PRIu32, tcp->s_ack);
+    }
+    if (tcp->ahead_valid) {
+        ds_put_format(s, " matched_ahead=%"PRIu32"-%"PRIu32,
+                      tcp->ahead_start, tcp->ahead);
     }
 }
 

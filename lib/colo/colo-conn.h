@@ -64,6 +64,14 @@ struct colo_tcp {
     uint32_t s_syn_seq;         /* The secondary's ISN, once matched. */
     uint32_t next;              /* Everything before it matched. */
 
+    /* While one side lacks the bytes at 'next' (lost on its way to the
+     * compare), both sides' bytes from 'ahead_start' to 'ahead' matched:
+     * the primary's segments there may leave (colo-conn.c, "Past a
+     * hole"). */
+    bool ahead_valid;
+    uint32_t ahead_start;
+    uint32_t ahead;
+
     bool s_ack_valid;
     uint32_t s_ack;             /* Highest ack the secondary sent. */
     bool s_rst;
