@@ -327,8 +327,12 @@ tcp_match_ahead(struct colo_conn *conn)
     if (!tcp->ahead_valid) {
         uint32_t p_from, s_from, start;
 
-        if (!first_data_from(&conn->primary, tcp->next, &p_from)
-            || !first_data_from(&conn->secondary, tcp->next, &s_from)) {
+        /* The cheap tests first: this runs for each packet while both
+         * sides hold some, and the primary's queue may be long with acks
+         * that wait for the secondary's (an upload). */
+        if (!colo_seq_lt(tcp->next, tcp->p_end)
+            || !first_data_from(&conn->secondary, tcp->next, &s_from)
+            || !first_data_from(&conn->primary, tcp->next, &p_from)) {
             return COLO_REASON_NONE;
         }
         start = colo_seq_lt(p_from, s_from) ? s_from : p_from;
