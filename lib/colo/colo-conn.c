@@ -317,27 +317,48 @@ data_segment_at(const struct ovs_list *queue, uint32_t x)
     return NULL;
 }
 
+/* Sets '*start' to the first position past the hole at 'next' where both
+ * sides hold data: past the hole, each side may lack segments of its own.
+ * Returns false if there is none, or if both hold 'next' (no hole: a flag
+ * stops 'next'). */
+static bool
+tcp_first_common_data(const struct colo_conn *conn, uint32_t *start)
+{
+    uint32_t from = conn->tcp.next;
+
+    for (;;) {
+        uint32_t p_from, s_from;
+
+        if (!first_data_from(&conn->secondary, from, &s_from)
+            || !first_data_from(&conn->primary, from, &p_from)) {
+            return false;
+        } else if (p_from == s_from) {
+            *start = p_from;
+            return p_from != conn->tcp.next;
+        }
+        from = colo_seq_lt(p_from, s_from) ? s_from : p_from;
+    }
+}
+
 /* Compares past the hole at 'next', from where the range ends (or starts,
- * the first time), for as long as both sides have bytes. */
+ * the first time), for as long as both sides have bytes.  The secondary's
+ * segments that the range covers go to 'dropped': nothing compares them
+ * again, and while the primary holds the segment at the hole nothing else
+ * bounds the secondary's queue (the bounds are for packets that wait). */
 static enum colo_reason
-tcp_match_ahead(struct colo_conn *conn)
+tcp_match_ahead(struct colo_conn *conn, struct ovs_list *dropped)
 {
     struct colo_tcp *tcp = &conn->tcp;
 
     if (!tcp->ahead_valid) {
-        uint32_t p_from, s_from, start;
+        uint32_t start;
 
-        /* The cheap tests first: this runs for each packet while both
+        /* The cheap test first: this runs for each packet while both
          * sides hold some, and the primary's queue may be long with acks
          * that wait for the secondary's (an upload). */
         if (!colo_seq_lt(tcp->next, tcp->p_end)
-            || !first_data_from(&conn->secondary, tcp->next, &s_from)
-            || !first_data_from(&conn->primary, tcp->next, &p_from)) {
+            || !tcp_first_common_data(conn, &start)) {
             return COLO_REASON_NONE;
-        }
-        start = colo_seq_lt(p_from, s_from) ? s_from : p_from;
-        if (start == tcp->next) {
-            return COLO_REASON_NONE;    /* No hole: a flag stops 'next'. */
         }
         tcp->ahead_start = tcp->ahead = start;
     }
@@ -357,6 +378,11 @@ tcp_match_ahead(struct colo_conn *conn)
             return COLO_REASON_PAYLOAD;
         }
         tcp->ahead += n;
+        if (!has_flag(s, TCP_FIN)
+            && !colo_seq_lt(data_start(s), tcp->ahead_start)
+            && colo_seq_le(data_end(s), tcp->ahead)) {
+            remove_secondary(conn, s, dropped);
+        }
     }
     tcp->ahead_valid = tcp->ahead != tcp->ahead_start;
     return COLO_REASON_NONE;
@@ -430,7 +456,7 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
 
     /* Both sides hold bytes that wait, and one of them lacks 'next'. */
     if (conn->n_primary && conn->n_secondary) {
-        enum colo_reason reason = tcp_match_ahead(conn);
+        enum colo_reason reason = tcp_match_ahead(conn, dropped);
 
         if (reason != COLO_REASON_NONE) {
             return reason;
@@ -478,7 +504,8 @@ tcp_compare(struct colo_conn *conn, struct ovs_list *dropped)
 /* Moves 'h', just added, ahead of the primary's held segments if it may
  * leave at once.  Segments come from the PVM in order, so one that may
  * leave while older ones wait is a retransmission of bytes compared
- * already.  It must not wait behind them: the client may need it to move
+ * already, or bytes that matched past a hole.  It must not wait behind
+ * them: the client may need it to move
  * on, and the older segments may wait for a secondary segment lost on the
  * way to the compare, which the SVM sends again only once the client acks
  * what it has; the two would wait for each other until compare_timeout. */
