@@ -505,10 +505,10 @@ tcp_compare(struct colo_conn *conn, struct ovs_list *dropped)
  * leave at once.  Segments come from the PVM in order, so one that may
  * leave while older ones wait is a retransmission of bytes compared
  * already, or bytes that matched past a hole.  It must not wait behind
- * them: the client may need it to move
- * on, and the older segments may wait for a secondary segment lost on the
- * way to the compare, which the SVM sends again only once the client acks
- * what it has; the two would wait for each other until compare_timeout. */
+ * them: the client may need it to move on, and the older segments may wait
+ * for a secondary segment lost on the way to the compare, which the SVM
+ * sends again only once the client acks what it has; the two would wait
+ * for each other until compare_timeout. */
 static void
 tcp_let_retransmission_pass(struct colo_conn *conn, struct colo_held *h)
 {
