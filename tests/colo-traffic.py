@@ -222,7 +222,8 @@ def ask(args):
 
 
 def percentile(sorted_values, p):
-    """The nearest-rank 'p'th percentile of 'sorted_values'."""
+    """The nearest-rank 'p'th percentile of 'sorted_values'; also
+    utilities/ovs-colo-bench-notify's."""
     rank = max(1, -(-len(sorted_values) * p // 100))
     return sorted_values[rank - 1]
 
