@@ -10,12 +10,14 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo-compare.h \
 	lib/colo/colo-conn.c \
 	lib/colo/colo-conn.h \
+	lib/colo/colo-held.c \
+	lib/colo/colo-held.h \
 	lib/colo/colo-instance.c \
 	lib/colo/colo-instance.h \
 	lib/colo/colo-odp.c \
+	lib/colo/colo-odp.h \
 	lib/colo/colo-ovsdb.c \
 	lib/colo/colo-ovsdb.h \
-	lib/colo/colo-odp.h \
 	lib/colo/colo-packet.c \
 	lib/colo/colo-packet.h \
 	lib/colo/colo-release.c \
@@ -24,6 +26,12 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo-rewrite.h \
 	lib/colo/colo-segment.c \
 	lib/colo/colo-segment.h \
+	lib/colo/colo-stats.c \
+	lib/colo/colo-stats.h \
+	lib/colo/colo-tcp.c \
+	lib/colo/colo-tcp.h \
+	lib/colo/colo-types.c \
+	lib/colo/colo-types.h \
 	lib/colo/colo-unixctl.c \
 	lib/colo/colo-unixctl.h \
 	lib/ofp-colo.c \

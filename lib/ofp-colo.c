@@ -22,7 +22,7 @@
 
 #include <ctype.h>
 #include <string.h>
-#include "colo/colo.h"
+#include "colo/colo-types.h"
 #include "colors.h"
 #include "flow.h"
 #include "openvswitch/dynamic-string.h"

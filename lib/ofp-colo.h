@@ -29,7 +29,7 @@
  *         ovs_be16 len;           24
  *         ovs_be32 vendor;        NX_VENDOR_ID
  *         ovs_be16 subtype;       NXAST_COLO (200)
- *         uint8_t mode;           enum colo_mode (colo/colo.h)
+ *         uint8_t mode;           enum colo_mode (colo/colo-types.h)
  *         uint8_t table_id;       COLO_PRIMARY: release table; else 0
  *         ovs_be32 id;            COLO instance id, 1 or more
  *         ovs_be16 port;          COLO_MIRROR: OpenFlow port; else 0

@@ -362,7 +362,8 @@ compare_batch(const struct colo_datapath *dp, struct compare_run *run,
         dp_packet_batch_add(&batch, p);
     }
     if (!dp_packet_batch_is_empty(&batch)) {
-        colo_compare_input(dp, &action, &batch, true);
+        colo_compare_input(&colo_instance_get(action.id)->compare, dp,
+                           &action, &batch, true);
     }
 }
 
@@ -382,14 +383,14 @@ run_until_sent(const struct colo_datapath *dp)
     }
 }
 
-static struct colo_stats
+static struct colo_compare_stats
 get_stats(struct colo_instance *inst)
 {
-    struct colo_stats stats;
+    struct colo_compare_stats stats;
 
-    ovs_mutex_lock(&inst->mutex);
-    stats = inst->stats;
-    ovs_mutex_unlock(&inst->mutex);
+    ovs_mutex_lock(&inst->compare.mutex);
+    stats = inst->compare.stats;
+    ovs_mutex_unlock(&inst->compare.mutex);
     return stats;
 }
 
@@ -398,15 +399,16 @@ get_stats(struct colo_instance *inst)
 static void
 check_held_count(struct colo_instance *inst)
 {
+    struct colo_compare *cmp = &inst->compare;
     const struct colo_conn *conn;
     size_t n_held = 0;
 
-    ovs_mutex_lock(&inst->mutex);
-    HMAP_FOR_EACH (conn, node, &inst->conns) {
+    ovs_mutex_lock(&cmp->mutex);
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
         n_held += conn->n_primary + conn->n_secondary;
     }
-    ovs_assert(n_held == inst->n_held);
-    ovs_mutex_unlock(&inst->mutex);
+    ovs_assert(n_held == cmp->n_held);
+    ovs_mutex_unlock(&cmp->mutex);
 }
 
 /* Steps: the low three bits of a step's first byte choose a batch of
@@ -424,7 +426,7 @@ colo_fuzz_compare(const uint8_t *data, size_t size)
         .owner = &run,
         .execute = compare_execute,
     };
-    struct colo_stats before, after;
+    struct colo_compare_stats before, after;
     struct colo_options options;
     struct colo_instance *inst;
 
@@ -465,10 +467,10 @@ colo_fuzz_compare(const uint8_t *data, size_t size)
     run_until_sent(&dp);
 
     after = get_stats(inst);
-    ovs_mutex_lock(&inst->mutex);
-    ovs_assert(!inst->n_held && !inst->n_pending);
-    ovs_assert(hmap_is_empty(&inst->conns));
-    ovs_mutex_unlock(&inst->mutex);
+    ovs_mutex_lock(&inst->compare.mutex);
+    ovs_assert(!inst->compare.n_held && !inst->compare.n_pending);
+    ovs_assert(hmap_is_empty(&inst->compare.conns));
+    ovs_mutex_unlock(&inst->compare.mutex);
     ovs_assert(run.n_primary
                == after.primary_received - before.primary_received);
     ovs_assert(after.released - before.released == run.n_released);
@@ -517,7 +519,7 @@ rewrite_batch(struct colo_instance *inst, struct fuzz_input *in,
         right[i] = tcp_csum_is_right(p);
         dp_packet_batch_add(&batch, p);
     }
-    colo_rewrite_batch(inst, mode, &batch);
+    colo_instance_rewrite(inst, mode, &batch);
 
     ovs_assert(dp_packet_batch_size(&batch) == n);
     DP_PACKET_BATCH_FOR_EACH (i, p, &batch) {

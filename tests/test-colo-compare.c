@@ -25,7 +25,7 @@
  *
  * The rewriter: TCP connections whose offsets were learned first (not
  * counted), then one frame to the guest (its ack moves) and one from it
- * (its seq moves) per pair, through colo_rewrite_batch().
+ * (its seq moves) per pair, through colo_instance_rewrite().
  *
  * Each figure is the best of three runs.  Building the frames is not
  * counted, nor are the first pairs of each connection (the compare
@@ -298,9 +298,10 @@ compare_pairs(struct compare_streams *cs, int n_pairs)
                 .mode = COLO_SECONDARY, .id = pb.id,
             };
             double start = cpu_ns();
+            struct colo_compare *cmp = &colo_instance_get(pb.id)->compare;
 
-            colo_compare_input(&cs->dp, &primary, &pb.p, true);
-            colo_compare_input(&cs->dp, &secondary, &pb.s, true);
+            colo_compare_input(cmp, &cs->dp, &primary, &pb.p, true);
+            colo_compare_input(cmp, &cs->dp, &secondary, &pb.s, true);
             cpu += cpu_ns() - start;
             done += NETDEV_MAX_BURST;
         }
@@ -348,7 +349,7 @@ static void
 rewrite(struct colo_instance *inst, enum colo_mode mode,
         struct dp_packet_batch *batch)
 {
-    colo_rewrite_batch(inst, mode, batch);
+    colo_instance_rewrite(inst, mode, batch);
     dp_packet_delete_batch(batch, true);
 }
 
@@ -558,14 +559,17 @@ static void
 get_flood_counts(struct colo_instance *inst, enum flood_kind kind,
                  size_t *conns, size_t *held, uint64_t *over)
 {
-    const struct colo_stats *st = &inst->stats;
+    const struct colo_compare_stats *st = &inst->compare.stats;
 
     ovs_mutex_lock(&inst->mutex);
-    *conns = hmap_count(&inst->conns) + hmap_count(&inst->rewriter.conns);
-    *held = inst->n_held;
+    ovs_mutex_lock(&inst->compare.mutex);
+    *conns = (hmap_count(&inst->compare.conns)
+              + hmap_count(&inst->rewriter.conns));
+    *held = inst->compare.n_held;
     *over = (kind == FLOOD_SECONDARY_ONLY ? st->secondary_dropped
              : (st->uncompared + st->primary_dropped
                 + inst->rewriter.stats.limit_hits));
+    ovs_mutex_unlock(&inst->compare.mutex);
     ovs_mutex_unlock(&inst->mutex);
 }
 
@@ -605,11 +609,11 @@ run_flood(uint32_t id, enum flood_kind kind, size_t size, uint32_t n_packets,
                                 packet);
         }
         if (kind == FLOOD_REWRITE_NEW_CONNS) {
-            colo_rewrite_batch(inst, COLO_FROM_GUEST, &p);
+            colo_instance_rewrite(inst, COLO_FROM_GUEST, &p);
             dp_packet_delete_batch(&p, true);
         } else {
-            colo_compare_input(&dp, &primary, &p, true);
-            colo_compare_input(&dp, &secondary, &s, true);
+            colo_compare_input(&inst->compare, &dp, &primary, &p, true);
+            colo_compare_input(&inst->compare, &dp, &secondary, &s, true);
         }
 
         if (done >= report || done == n_packets) {

@@ -37,14 +37,13 @@
 #include "colo/colo-instance.h"
 #include "colo/colo-packet.h"
 #include "colo/colo-rewrite.h"
+#include "colo/colo-segment.h"
 #include "csum.h"
 #include "dp-packet.h"
 #include "openvswitch/ofpbuf.h"
 #include "ovstest.h"
 #include "packets.h"
 #include "util.h"
-
-#define TCP_CSUM_OFS 16
 
 /* Where the TCP segment of 'p' starts and how long it is; 'view' gets the
  * rest of the frame's view. */
@@ -61,7 +60,7 @@ tcp_segment(const struct dp_packet *p, struct colo_packet *view,
 static void
 put_csum(struct dp_packet *p, size_t tcp_ofs, ovs_be16 csum)
 {
-    memcpy((uint8_t *) dp_packet_data(p) + tcp_ofs + TCP_CSUM_OFS, &csum,
+    memcpy((uint8_t *) dp_packet_data(p) + tcp_ofs + COLO_TCP_CSUM_OFS, &csum,
            sizeof csum);
 }
 
@@ -134,7 +133,7 @@ test_colo_rewrite_main(int argc, char *argv[])
         }
 
         dp_packet_batch_init_packet(&batch, p);
-        colo_rewrite_batch(inst, mode, &batch);
+        colo_instance_rewrite(inst, mode, &batch);
         if (offload) {
             finish_partial(p);
         }

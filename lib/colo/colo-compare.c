@@ -14,31 +14,31 @@
  * limitations under the License.
  */
 
-/* The compare engine (QEMU's colo-compare): the datapath's entry for
+/* The compare engine (colo-compare.h): the datapath's entry for
  * colo_redirect, which holds each primary packet until the secondary has
- * sent the same, and the non-PMD context's part (colo_run()): releases that
- * do not come from a packet (checkpoint-done, failover), timeouts, and
- * forgetting connections that conntrack has forgotten.
+ * sent the same; the non-PMD context's part (colo_compare_run()): releases
+ * that do not come from a packet (checkpoint-done, failover), timeouts, and
+ * forgetting connections that conntrack has forgotten; checkpoint
+ * requests; and what colo/show and the COLO table show of it.
  *
- * A packet's way through: colo_packet_parse() views it, the instance finds
- * its connection, colo-conn.c compares, and the primary packets that may
- * leave do so at once, in the thread that found the match, through the
- * release actions their datapath action carried (colo-release.c).  Every
- * primary packet that comes in leaves exactly once, or is counted as
- * dropped. */
+ * A packet's way through: colo_packet_parse() views it, the compare finds
+ * its connection, colo-conn.c (and colo-tcp.c) compares, and the primary
+ * packets that may leave do so at once, in the thread that found the
+ * match, through the release actions their datapath action carried
+ * (colo-held.c, colo-release.c).  Every primary packet that comes in
+ * leaves exactly once, or is counted as dropped. */
 
 #include <config.h>
 #include "colo/colo-compare.h"
 
+#include <stdlib.h>
 #include "colo/colo-conn.h"
-#include "colo/colo-instance.h"
+#include "colo/colo-held.h"
 #include "colo/colo-odp.h"
-#include "colo/colo-release.h"
-#include "colo/colo-rewrite.h"
 #include "conntrack.h"
 #include "coverage.h"
 #include "dp-packet.h"
-#include "openvswitch/poll-loop.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "packets.h"
 #include "seq.h"
@@ -54,6 +54,10 @@ COVERAGE_DEFINE(colo_primary_dropped);
 COVERAGE_DEFINE(colo_primary_superseded);
 COVERAGE_DEFINE(colo_conn_expired);
 COVERAGE_DEFINE(colo_secondary_forwarded);
+COVERAGE_DEFINE(colo_checkpoint_request);
+COVERAGE_DEFINE(colo_checkpoint_coalesced);
+
+struct seq *colo_deferred_seq;
 
 /* How many times a thread that sends released packets goes back for those
  * that other threads queued meanwhile, before it leaves them to the next
@@ -66,7 +70,7 @@ COVERAGE_DEFINE(colo_secondary_forwarded);
 
 /* What one batch does to one instance. */
 struct compare_ctx {
-    struct colo_instance *inst;
+    struct colo_compare *cmp;
     const struct colo_datapath *dp;
     struct colo_release *release;       /* Primary only. */
     long long int now;
@@ -77,10 +81,14 @@ struct compare_ctx {
                                          * counted already. */
 };
 
+static void compare_request(struct colo_compare *cmp, enum colo_reason,
+                            const struct colo_packet_key *)
+    OVS_REQUIRES(cmp->mutex);
+
 static struct colo_held *
 held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
             const struct colo_packet *view)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     struct colo_held *held = colo_held_alloc();
 
@@ -102,7 +110,7 @@ held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
         held->release = ctx->release;
     }
     held->arrival = ctx->now;
-    held->order = ctx->inst->n_arrived++;
+    held->order = ctx->cmp->n_arrived++;
     held->matched = false;
     held->view = *view;
     return held;
@@ -112,53 +120,53 @@ held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
 static void
 release_uncompared(struct compare_ctx *ctx, struct dp_packet *packet,
                    const struct colo_packet *view)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     struct colo_held *held = held_create(ctx, packet, view);
 
     ovs_list_push_back(&ctx->release_now, &held->node);
-    ctx->inst->stats.uncompared++;
+    ctx->cmp->stats.uncompared++;
 }
 
 static void
 drop_primary(struct compare_ctx *ctx, struct colo_held *held)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
-    ctx->inst->stats.primary_dropped++;
+    ctx->cmp->stats.primary_dropped++;
     COVERAGE_INC(colo_primary_dropped);
     ovs_list_push_back(&ctx->freed_primary, &held->node);
 }
 
 static void
 drop_secondary(struct compare_ctx *ctx, struct dp_packet *packet)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
-    ctx->inst->stats.secondary_dropped++;
+    ctx->cmp->stats.secondary_dropped++;
     dp_packet_delete(packet);
 }
 
 /* Counts a frame from 'side' that failed to parse. */
 static void
-count_malformed(struct colo_instance *inst, const char *side,
+count_malformed(struct colo_compare *cmp, const char *side,
                 enum colo_packet_error error)
-    OVS_REQUIRES(inst->mutex)
+    OVS_REQUIRES(cmp->mutex)
 {
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
-    inst->stats.malformed++;
+    cmp->stats.malformed++;
     COVERAGE_INC(colo_malformed);
-    VLOG_DBG_RL(&rl, "instance %"PRIu32": %s frame %s", inst->id, side,
+    VLOG_DBG_RL(&rl, "instance %"PRIu32": %s frame %s", cmp->id, side,
                 colo_packet_error_to_string(error));
 }
 
 static struct colo_conn *
-find_conn(const struct colo_instance *inst, const struct colo_packet *view,
+find_conn(const struct colo_compare *cmp, const struct colo_packet *view,
           uint32_t hash)
-    OVS_REQUIRES(inst->mutex)
+    OVS_REQUIRES(cmp->mutex)
 {
     struct colo_conn *conn;
 
-    HMAP_FOR_EACH_WITH_HASH (conn, node, hash, &inst->conns) {
+    HMAP_FOR_EACH_WITH_HASH (conn, node, hash, &cmp->conns) {
         if (colo_packet_key_equals(&conn->key, &view->key)) {
             return conn;
         }
@@ -171,18 +179,18 @@ find_conn(const struct colo_instance *inst, const struct colo_packet *view,
 static struct colo_conn *
 get_conn(struct compare_ctx *ctx, const struct colo_packet *view,
          uint32_t hash)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
-    struct colo_conn *conn = find_conn(ctx->inst, view, hash);
+    struct colo_conn *conn = find_conn(ctx->cmp, view, hash);
 
     if (!conn) {
-        if (hmap_count(&ctx->inst->conns) >= ctx->inst->options.max_conns) {
-            colo_instance_request(ctx->inst, COLO_REASON_CONN_LIMIT,
+        if (hmap_count(&ctx->cmp->conns) >= ctx->cmp->options.max_conns) {
+            compare_request(ctx->cmp, COLO_REASON_CONN_LIMIT,
                                   &view->key);
             return NULL;
         }
         conn = colo_conn_create(&view->key, view->kind);
-        hmap_insert(&ctx->inst->conns, &conn->node, hash);
+        hmap_insert(&ctx->cmp->conns, &conn->node, hash);
     }
     conn->used = ctx->now;
     return conn;
@@ -236,22 +244,22 @@ note_conntrack(struct colo_conn *conn, const struct dp_packet *packet,
 static void
 conn_changed(struct compare_ctx *ctx, struct colo_conn *conn,
              size_t held_before, enum colo_reason reason)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     size_t n_taken;
 
     if (reason != COLO_REASON_NONE) {
-        colo_instance_request(ctx->inst, reason, &conn->key);
+        compare_request(ctx->cmp, reason, &conn->key);
     }
 
     n_taken = conn->n_primary;
     colo_conn_take_releasable(conn, &ctx->release_now);
     n_taken -= conn->n_primary;
-    ctx->inst->stats.compared += n_taken;
+    ctx->cmp->stats.compared += n_taken;
     COVERAGE_ADD(colo_compared, n_taken);
 
-    ctx->inst->n_held += conn->n_primary + conn->n_secondary;
-    ctx->inst->n_held -= held_before;
+    ctx->cmp->n_held += conn->n_primary + conn->n_secondary;
+    ctx->cmp->n_held -= held_before;
 }
 
 /* Whether 'conn' and the instance have room for one more packet on the
@@ -259,13 +267,13 @@ conn_changed(struct compare_ctx *ctx, struct colo_conn *conn,
 static bool
 has_room(struct compare_ctx *ctx, const struct colo_conn *conn,
          size_t queued)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
-    if (queued >= ctx->inst->options.max_queue_size) {
-        colo_instance_request(ctx->inst, COLO_REASON_QUEUE_FULL, &conn->key);
+    if (queued >= ctx->cmp->options.max_queue_size) {
+        compare_request(ctx->cmp, COLO_REASON_QUEUE_FULL, &conn->key);
         return false;
-    } else if (ctx->inst->n_held >= ctx->inst->options.max_held) {
-        colo_instance_request(ctx->inst, COLO_REASON_HELD_LIMIT, &conn->key);
+    } else if (ctx->cmp->n_held >= ctx->cmp->options.max_held) {
+        compare_request(ctx->cmp, COLO_REASON_HELD_LIMIT, &conn->key);
         return false;
     }
     return true;
@@ -295,23 +303,23 @@ parse_packet(struct dp_packet *packet, struct parsed_packet *pp)
 #define PREFETCH_AHEAD 4
 
 static void
-prefetch_buckets(const struct colo_instance *inst,
+prefetch_buckets(const struct colo_compare *cmp,
                  const struct parsed_packet *pps, size_t n)
-    OVS_REQUIRES(inst->mutex)
+    OVS_REQUIRES(cmp->mutex)
 {
     for (size_t i = 0; i < n; i++) {
-        OVS_PREFETCH(&inst->conns.buckets[pps[i].hash & inst->conns.mask]);
+        OVS_PREFETCH(&cmp->conns.buckets[pps[i].hash & cmp->conns.mask]);
     }
 }
 
 static void
-prefetch_conn(const struct colo_instance *inst,
+prefetch_conn(const struct colo_compare *cmp,
               const struct parsed_packet *pps, size_t n, size_t i)
-    OVS_REQUIRES(inst->mutex)
+    OVS_REQUIRES(cmp->mutex)
 {
     if (i < n) {
         const struct hmap_node *node
-            = inst->conns.buckets[pps[i].hash & inst->conns.mask];
+            = cmp->conns.buckets[pps[i].hash & cmp->conns.mask];
 
         if (node) {
             OVS_PREFETCH(node);
@@ -321,16 +329,16 @@ prefetch_conn(const struct colo_instance *inst,
 
 static void
 compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     struct dp_packet *packet = pp->packet;
     struct colo_conn *conn;
 
-    ctx->inst->stats.primary_received++;
-    if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
+    ctx->cmp->stats.primary_received++;
+    if (ctx->cmp->failed_over) {
         release_uncompared(ctx, packet, &pp->view);
     } else if (pp->error) {
-        count_malformed(ctx->inst, "primary", pp->error);
+        count_malformed(ctx->cmp, "primary", pp->error);
         release_uncompared(ctx, packet, &pp->view);
     } else if (!(conn = get_conn(ctx, &pp->view, pp->hash))) {
         release_uncompared(ctx, packet, &pp->view);
@@ -341,7 +349,7 @@ compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
         enum colo_reason reason;
 
         if (older) {
-            ctx->inst->stats.primary_superseded++;
+            ctx->cmp->stats.primary_superseded++;
             COVERAGE_INC(colo_primary_superseded);
             ovs_list_push_back(&ctx->freed_primary, &older->node);
             conn_changed(ctx, conn, held_before, COLO_REASON_NONE);
@@ -363,7 +371,7 @@ compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
 static void
 forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
                   struct ovs_list *forward)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     const struct colo_held *first = colo_conn_first_primary(conn);
     struct colo_held *held;
@@ -386,15 +394,15 @@ forward_secondary(struct compare_ctx *ctx, const struct colo_conn *conn,
 
 static void
 compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
-    OVS_REQUIRES(ctx->inst->mutex)
+    OVS_REQUIRES(ctx->cmp->mutex)
 {
     struct dp_packet *packet = pp->packet;
     struct colo_conn *conn;
 
-    if (ctx->inst->state == COLO_STATE_FAILED_OVER) {
+    if (ctx->cmp->failed_over) {
         drop_secondary(ctx, packet);
     } else if (pp->error) {
-        count_malformed(ctx->inst, "secondary", pp->error);
+        count_malformed(ctx->cmp, "secondary", pp->error);
         drop_secondary(ctx, packet);
     } else if (!(conn = get_conn(ctx, &pp->view, pp->hash))
                || (!conn->n_primary
@@ -414,28 +422,53 @@ compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
     }
 }
 
-/* Sends the instance's pending released packets through 'dp', if no other
+/* Queues the held packets in 'release' to leave, after those already
+ * queued. */
+static void
+queue_release(struct colo_compare *cmp, struct ovs_list *release)
+    OVS_REQUIRES(cmp->mutex)
+{
+    size_t n = ovs_list_size(release);
+
+    cmp->stats.released += n;
+    cmp->n_pending += n;
+    ovs_list_push_back_all(&cmp->pending, release);
+}
+
+/* Queues the secondary packets in 'forward', which leave in place of primary
+ * packets, after those already queued.  They are not counted as released:
+ * 'released' counts primary packets. */
+static void
+queue_forward(struct colo_compare *cmp, struct ovs_list *forward)
+    OVS_REQUIRES(cmp->mutex)
+{
+    cmp->n_pending += ovs_list_size(forward);
+    ovs_list_push_back_all(&cmp->pending, forward);
+}
+
+/* Sends the compare's pending released packets through 'dp', if no other
  * thread is sending them, going back up to 'max_passes' times for those
  * queued meanwhile.  Packets released through another datapath are left
  * to that datapath's colo_run().  Returns the number of packets sent. */
 static size_t
-release_pending(struct colo_instance *inst, const struct colo_datapath *dp,
+release_pending(struct colo_compare *cmp, const struct colo_datapath *dp,
                 int max_passes)
+    OVS_EXCLUDED(cmp->mutex)
 {
     size_t n_sent = 0;
 
-    ovs_mutex_lock(&inst->mutex);
-    if (inst->releasing) {
-        ovs_mutex_unlock(&inst->mutex);
+    ovs_mutex_lock(&cmp->mutex);
+    if (cmp->releasing) {
+        ovs_mutex_unlock(&cmp->mutex);
         return 0;
     }
-    inst->releasing = true;
+    cmp->releasing = true;
     for (int pass = 0; pass < max_passes; pass++) {
         struct ovs_list mine = OVS_LIST_INITIALIZER(&mine);
         struct colo_held *held;
         size_t n;
 
-        LIST_FOR_EACH_SAFE (held, node, &inst->pending) {
+        LIST_FOR_EACH_SAFE (held, node, &cmp->pending) {
             if (held->release->owner == dp->owner) {
                 ovs_list_remove(&held->node);
                 ovs_list_push_back(&mine, &held->node);
@@ -444,29 +477,29 @@ release_pending(struct colo_instance *inst, const struct colo_datapath *dp,
         if (ovs_list_is_empty(&mine)) {
             break;
         }
-        ovs_mutex_unlock(&inst->mutex);
+        ovs_mutex_unlock(&cmp->mutex);
 
-        n = colo_release_execute(dp, &mine);
+        n = colo_held_send_list(dp, &mine);
         n_sent += n;
 
-        ovs_mutex_lock(&inst->mutex);
-        inst->n_pending -= n;
-        if (pass == max_passes - 1 && inst->n_pending) {
+        ovs_mutex_lock(&cmp->mutex);
+        cmp->n_pending -= n;
+        if (pass == max_passes - 1 && cmp->n_pending) {
             /* Leave the rest to colo_run(). */
             seq_change(colo_deferred_seq);
         }
     }
-    inst->releasing = false;
-    ovs_mutex_unlock(&inst->mutex);
+    cmp->releasing = false;
+    ovs_mutex_unlock(&cmp->mutex);
     return n_sent;
 }
 
 void
-colo_compare_input(const struct colo_datapath *dp,
+colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
                    const struct colo_odp_action *action,
                    struct dp_packet_batch *batch, bool should_steal)
+    OVS_EXCLUDED(cmp->mutex)
 {
-    struct colo_instance *inst = colo_instance_get(action->id);
     struct dp_packet_batch copy;
     struct dp_packet *packet;
     struct compare_ctx ctx;
@@ -479,7 +512,7 @@ colo_compare_input(const struct colo_datapath *dp,
     }
     dp_packet_batch_apply_cutlen(batch);
 
-    ctx.inst = inst;
+    ctx.cmp = cmp;
     ctx.dp = dp;
     ctx.now = time_msec();
     ctx.release = NULL;
@@ -494,19 +527,19 @@ colo_compare_input(const struct colo_datapath *dp,
         parse_packet(packet, &pps[i]);
     }
 
-    ovs_mutex_lock(&ctx.inst->mutex);
-    prefetch_buckets(ctx.inst, pps, n);
+    ovs_mutex_lock(&ctx.cmp->mutex);
+    prefetch_buckets(ctx.cmp, pps, n);
     if (action->mode == COLO_PRIMARY) {
-        ctx.release = colo_release_use(&ctx.inst->releases, dp->owner,
+        ctx.release = colo_release_use(&ctx.cmp->releases, dp->owner,
                                        action->actions, action->actions_len);
         for (size_t i = 0; i < n; i++) {
-            prefetch_conn(ctx.inst, pps, n, i + PREFETCH_AHEAD);
+            prefetch_conn(ctx.cmp, pps, n, i + PREFETCH_AHEAD);
             compare_primary(&ctx, &pps[i]);
         }
         colo_release_unuse(ctx.release);
     } else {
         for (size_t i = 0; i < n; i++) {
-            prefetch_conn(ctx.inst, pps, n, i + PREFETCH_AHEAD);
+            prefetch_conn(ctx.cmp, pps, n, i + PREFETCH_AHEAD);
             compare_secondary(&ctx, &pps[i]);
         }
     }
@@ -514,22 +547,19 @@ colo_compare_input(const struct colo_datapath *dp,
 
     size_t n_release = ovs_list_size(&ctx.release_now);
     COVERAGE_ADD(colo_released, n_release);
-    ctx.inst->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
-    colo_instance_queue_release(ctx.inst, &ctx.release_now);
-    colo_instance_queue_forward(ctx.inst, &ctx.forward);
-    ovs_mutex_unlock(&ctx.inst->mutex);
+    ctx.cmp->stats.secondary_dropped += ovs_list_size(&ctx.dropped);
+    queue_release(ctx.cmp, &ctx.release_now);
+    queue_forward(ctx.cmp, &ctx.forward);
+    ovs_mutex_unlock(&ctx.cmp->mutex);
 
     colo_held_free_list(&ctx.dropped);
     colo_held_free_list(&ctx.freed_primary);
     if (n_release) {
-        release_pending(inst, dp, COLO_RELEASE_PASSES);
+        release_pending(cmp, dp, COLO_RELEASE_PASSES);
     }
 }
 
 /* The non-PMD context. */
-
-static uint64_t colo_run_seqno;
-static long long int colo_next_scan = LLONG_MAX;
 
 /* A connection that may be forgotten, if conntrack agrees. */
 struct expiry {
@@ -555,16 +585,16 @@ oldest_arrival(const struct ovs_list *queue)
  * compare_timeout, and collects in 'expiries' the connections that hold
  * nothing and might be over.  Returns the number collected. */
 static size_t
-scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
+scan_conns(struct colo_compare *cmp, const struct colo_datapath *dp,
            long long int now, struct expiry **expiries)
-    OVS_REQUIRES(inst->mutex)
+    OVS_REQUIRES(cmp->mutex)
 {
-    long long int deadline = now - inst->options.compare_timeout;
+    long long int deadline = now - cmp->options.compare_timeout;
     struct colo_conn *conn;
     size_t n = 0;
 
-    *expiries = xmalloc(MAX(hmap_count(&inst->conns), 1) * sizeof **expiries);
-    HMAP_FOR_EACH_SAFE (conn, node, &inst->conns) {
+    *expiries = xmalloc(MAX(hmap_count(&cmp->conns), 1) * sizeof **expiries);
+    HMAP_FOR_EACH_SAFE (conn, node, &cmp->conns) {
         const struct colo_held *p = (conn->n_primary
             ? CONTAINER_OF(ovs_list_front(&conn->primary),
                            struct colo_held, node) : NULL);
@@ -573,7 +603,7 @@ scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
              || oldest_arrival(&conn->secondary) <= deadline)
             && !conn->diverged) {
             conn->diverged = true;
-            colo_instance_request(inst, COLO_REASON_TIMEOUT, &conn->key);
+            compare_request(cmp, COLO_REASON_TIMEOUT, &conn->key);
         } else if (!colo_conn_is_empty(conn)) {
             continue;
         } else if (conn->ct_known && conn->owner == dp->owner) {
@@ -584,7 +614,7 @@ scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
             e->zone = conn->ct_zone;
         } else if (!conn->ct_known
                    && now - conn->used >= COLO_UNTRACKED_IDLE_MS) {
-            hmap_remove(&inst->conns, &conn->node);
+            hmap_remove(&cmp->conns, &conn->node);
             colo_conn_destroy(conn);
             COVERAGE_INC(colo_conn_expired);
         }
@@ -595,8 +625,9 @@ scan_conns(struct colo_instance *inst, const struct colo_datapath *dp,
 /* Forgets the connections in 'expiries' that conntrack no longer has and
  * that still hold nothing. */
 static void
-expire_conns(struct colo_instance *inst, const struct colo_datapath *dp,
+expire_conns(struct colo_compare *cmp, const struct colo_datapath *dp,
              struct expiry *expiries, size_t n)
+    OVS_EXCLUDED(cmp->mutex)
 {
     size_t n_dead = 0;
 
@@ -610,73 +641,413 @@ expire_conns(struct colo_instance *inst, const struct colo_datapath *dp,
         return;
     }
 
-    ovs_mutex_lock(&inst->mutex);
+    ovs_mutex_lock(&cmp->mutex);
     for (size_t i = 0; i < n_dead; i++) {
         struct colo_packet view = { .key = expiries[i].key };
         struct colo_conn *conn;
 
-        conn = find_conn(inst, &view, colo_packet_key_hash(&view.key));
+        conn = find_conn(cmp, &view, colo_packet_key_hash(&view.key));
         if (conn && colo_conn_is_empty(conn)) {
-            hmap_remove(&inst->conns, &conn->node);
+            hmap_remove(&cmp->conns, &conn->node);
             colo_conn_destroy(conn);
             COVERAGE_INC(colo_conn_expired);
         }
     }
-    ovs_mutex_unlock(&inst->mutex);
+    ovs_mutex_unlock(&cmp->mutex);
 }
 
+/* Scans 'cmp' every expired_scan_cycle: asks for a checkpoint for each
+ * connection that waited too long, frees the release actions no packet
+ * uses, and forgets the connections that are over.  Sets '*scanned' to
+ * whether it scanned, and lowers '*next_scan' to when it scans next. */
 static void
-scan_instance(struct colo_instance *inst, const struct colo_datapath *dp,
-              long long int now)
+scan(struct colo_compare *cmp, const struct colo_datapath *dp,
+     long long int now, long long int *next_scan, bool *scanned)
+    OVS_EXCLUDED(cmp->mutex)
 {
     struct expiry *expiries = NULL;
     size_t n = 0;
 
-    ovs_mutex_lock(&inst->mutex);
-    if (inst->next_scan == LLONG_MAX) {
-        inst->next_scan = now + inst->options.expired_scan_cycle;
-    } else if (now >= inst->next_scan) {
-        n = scan_conns(inst, dp, now, &expiries);
-        colo_release_set_sweep(&inst->releases);
-        colo_rewriter_expire(&inst->rewriter, now,
-                             inst->options.rewrite_timeout);
-        inst->next_scan = now + inst->options.expired_scan_cycle;
+    *scanned = false;
+    ovs_mutex_lock(&cmp->mutex);
+    if (cmp->next_scan == LLONG_MAX) {
+        cmp->next_scan = now + cmp->options.expired_scan_cycle;
+    } else if (now >= cmp->next_scan) {
+        n = scan_conns(cmp, dp, now, &expiries);
+        colo_release_set_sweep(&cmp->releases);
+        cmp->next_scan = now + cmp->options.expired_scan_cycle;
+        *scanned = true;
     }
-    colo_next_scan = MIN(colo_next_scan, inst->next_scan);
-    ovs_mutex_unlock(&inst->mutex);
+    *next_scan = MIN(*next_scan, cmp->next_scan);
+    ovs_mutex_unlock(&cmp->mutex);
 
     if (n) {
-        expire_conns(inst, dp, expiries, n);
+        expire_conns(cmp, dp, expiries, n);
     }
     free(expiries);
 }
 
-/* Called by the datapath's non-PMD context.  Returns true if it released
- * packets, which the caller then flushes. */
-bool
-colo_run(const struct colo_datapath *dp)
+/* Called by the datapath's non-PMD context, through colo_run(): scans
+ * 'cmp' when it is time (see scan()) and sends the packets released
+ * meanwhile by checkpoint-done, failover or other threads.  Returns the
+ * number of packets sent. */
+size_t
+colo_compare_run(struct colo_compare *cmp, const struct colo_datapath *dp,
+                 long long int now, long long int *next_scan, bool *scanned)
+    OVS_EXCLUDED(cmp->mutex)
 {
-    struct colo_instance **instances;
-    long long int now = time_msec();
-    size_t n_released = 0;
-    size_t n;
+    scan(cmp, dp, now, next_scan, scanned);
+    return release_pending(cmp, dp, 1);
+}
 
-    colo_run_seqno = seq_read(colo_deferred_seq);
-    colo_next_scan = LLONG_MAX;
-    instances = colo_instances_get_all(&n);
-    for (size_t i = 0; i < n; i++) {
-        scan_instance(instances[i], dp, now);
-        n_released += release_pending(instances[i], dp, 1);
-    }
-    free(instances);
-    return n_released > 0;
+/* The compare's life. */
+
+/* Called once, by colo_init(). */
+void
+colo_compare_module_init(void)
+{
+    colo_deferred_seq = seq_create();
 }
 
 void
-colo_wait(void)
+colo_compare_init(struct colo_compare *cmp, uint32_t id,
+                  struct seq *status_seq, const struct colo_options *options)
 {
-    seq_wait(colo_deferred_seq, colo_run_seqno);
-    if (colo_next_scan != LLONG_MAX) {
-        poll_timer_wait_until(colo_next_scan);
+    cmp->id = id;
+    cmp->status_seq = status_seq;
+    ovs_mutex_init(&cmp->mutex);
+    ovs_mutex_lock(&cmp->mutex);
+    cmp->options = *options;
+    cmp->failed_over = false;
+    memset(&cmp->request, 0, sizeof cmp->request);
+    cmp->requested = false;
+    memset(&cmp->stats, 0, sizeof cmp->stats);
+    hmap_init(&cmp->conns);
+    cmp->n_held = 0;
+    cmp->n_arrived = 0;
+    colo_release_set_init(&cmp->releases);
+    ovs_list_init(&cmp->pending);
+    cmp->n_pending = 0;
+    cmp->releasing = false;
+    cmp->next_scan = LLONG_MAX;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+void
+colo_compare_set_options(struct colo_compare *cmp,
+                         const struct colo_options *options)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    ovs_mutex_lock(&cmp->mutex);
+    if (options->expired_scan_cycle != cmp->options.expired_scan_cycle) {
+        /* Take the new cycle now, not at the end of the old one. */
+        cmp->next_scan = LLONG_MAX;
+        seq_change(colo_deferred_seq);
     }
+    cmp->options = *options;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* Checkpoint requests. */
+
+/* Records that the compare wants a checkpoint for 'reason', found on the
+ * connection 'key' (may be NULL).  While a request is pending, further ones
+ * are counted and folded into it. */
+static void
+compare_request(struct colo_compare *cmp, enum colo_reason reason,
+                const struct colo_packet_key *key)
+    OVS_REQUIRES(cmp->mutex)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct colo_request *r = &cmp->request;
+
+    cmp->stats.divergences[reason]++;
+    if (cmp->requested) {
+        cmp->stats.coalesced++;
+        COVERAGE_INC(colo_checkpoint_coalesced);
+        return;
+    } else if (cmp->failed_over) {
+        return;
+    }
+
+    cmp->requested = true;
+    cmp->stats.requests++;
+    COVERAGE_INC(colo_checkpoint_request);
+    r->seqno++;
+    r->reason = reason;
+    r->has_key = key != NULL;
+    memset(&r->key, 0, sizeof r->key);
+    if (key) {
+        r->key = *key;
+    }
+    r->time = time_wall_msec();
+    seq_change(cmp->status_seq);
+
+    if (!VLOG_DROP_INFO(&rl)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+
+        if (key) {
+            ds_put_cstr(&s, " on ");
+            colo_packet_key_format(key, &s);
+        }
+        VLOG_INFO("instance %"PRIu32": checkpoint request %"PRIu64" (%s)%s",
+                  cmp->id, r->seqno, colo_reason_to_string(reason),
+                  ds_cstr(&s));
+        ds_destroy(&s);
+    }
+}
+
+/* Copies the last request into '*r'.  Returns true if it waits for
+ * checkpoint-done. */
+bool
+colo_compare_get_request(struct colo_compare *cmp, struct colo_request *r)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    bool requested;
+
+    ovs_mutex_lock(&cmp->mutex);
+    *r = cmp->request;
+    requested = cmp->requested;
+    ovs_mutex_unlock(&cmp->mutex);
+    return requested;
+}
+
+/* Formats 'r' on one line, without a new-line. */
+void
+colo_request_format(const struct colo_request *r, struct ds *s)
+{
+    ds_put_format(s, "seqno=%"PRIu64, r->seqno);
+    if (r->seqno) {
+        ds_put_format(s, " reason=%s", colo_reason_to_string(r->reason));
+        if (r->has_key) {
+            ds_put_cstr(s, " conn=\"");
+            colo_packet_key_format(&r->key, s);
+            ds_put_char(s, '"');
+        }
+        ds_put_cstr(s, " time=");
+        ds_put_strftime_msec(s, COLO_TIME_FORMAT, r->time, true);
+    }
+}
+
+/* Checkpoints and failover. */
+
+static int
+compare_held_by_order(const void *a_, const void *b_)
+{
+    const struct colo_held *const *a = a_;
+    const struct colo_held *const *b = b_;
+
+    return (*a)->order < (*b)->order ? -1 : (*a)->order > (*b)->order;
+}
+
+/* Puts the held packets in 'list' back in the order they came in. */
+static void
+sort_by_arrival(struct ovs_list *list)
+{
+    size_t n = ovs_list_size(list);
+    struct colo_held **array = xmalloc(MAX(n, 1) * sizeof *array);
+    struct colo_held *held;
+    size_t i = 0;
+
+    LIST_FOR_EACH_POP (held, node, list) {
+        array[i++] = held;
+    }
+    qsort(array, n, sizeof *array, compare_held_by_order);
+    for (i = 0; i < n; i++) {
+        ovs_list_push_back(list, &array[i]->node);
+    }
+    free(array);
+}
+
+/* Every held primary packet is released, in the order they came in, every
+ * secondary one dropped, and comparison starts afresh. */
+static void
+flush(struct colo_compare *cmp)
+    OVS_REQUIRES(cmp->mutex)
+{
+    struct ovs_list release = OVS_LIST_INITIALIZER(&release);
+    struct ovs_list dropped = OVS_LIST_INITIALIZER(&dropped);
+    struct colo_conn *conn;
+
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        colo_conn_flush(conn, &release, &dropped);
+    }
+    sort_by_arrival(&release);
+    cmp->n_held = 0;
+    cmp->stats.secondary_dropped += ovs_list_size(&dropped);
+    /* This runs on the main thread, outside the datapath: the datapath's
+     * non-PMD context sends them. */
+    queue_release(cmp, &release);
+    seq_change(colo_deferred_seq);
+    colo_held_free_list(&dropped);
+}
+
+/* The COLO frame finished a checkpoint: the secondary is now a copy of the
+ * primary. */
+void
+colo_compare_checkpoint_done(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    ovs_mutex_lock(&cmp->mutex);
+    flush(cmp);
+    cmp->requested = false;
+    cmp->stats.checkpoints++;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* The secondary is gone: releases everything held, and from now on passes
+ * primary packets straight through and drops the secondary's. */
+void
+colo_compare_failover(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    ovs_mutex_lock(&cmp->mutex);
+    flush(cmp);
+    cmp->failed_over = true;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* The instance lost its configuration: releases every packet held, forgets
+ * every connection and any pending request, keeping the counters and
+ * request numbers. */
+void
+colo_compare_reset(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    struct colo_conn *conn;
+
+    ovs_mutex_lock(&cmp->mutex);
+    flush(cmp);
+    HMAP_FOR_EACH_POP (conn, node, &cmp->conns) {
+        colo_conn_destroy(conn);
+    }
+    cmp->requested = false;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* What colo/show and the COLO table show. */
+
+/* The primary packets that 'cmp' holds.  Counted when shown, rather than
+ * kept up to date on every packet, since only colo/show needs it: with
+ * 'primary_received' and the counters, it accounts for every primary
+ * packet. */
+size_t
+colo_compare_count_primary_held(const struct colo_compare *cmp)
+    OVS_REQUIRES(cmp->mutex)
+{
+    const struct colo_conn *conn;
+    size_t n = 0;
+
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        n += conn->n_primary;
+    }
+    return n;
+}
+
+/* Formats colo/show's "now:" line. */
+void
+colo_compare_format_now(struct colo_compare *cmp, struct ds *s)
+    OVS_REQUIRES(cmp->mutex)
+{
+    ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
+                  " primary_held=%"PRIuSIZE" releasing=%"PRIuSIZE"\n",
+                  hmap_count(&cmp->conns), cmp->n_held,
+                  colo_compare_count_primary_held(cmp), cmp->n_pending);
+}
+
+#define COUNTER(MEMBER, SHOW, DB) \
+    { SHOW, DB, offsetof(struct colo_compare_stats, MEMBER) },
+static const struct colo_counter packet_counters[] = {
+    COLO_PACKET_COUNTERS(COUNTER)
+};
+static const struct colo_counter checkpoint_counters[] = {
+    COLO_CHECKPOINT_COUNTERS(COUNTER)
+};
+#undef COUNTER
+
+/* Formats colo/show's counters, a line for packets, one for checkpoints
+ * and one for divergences. */
+void
+colo_compare_format_stats(struct colo_compare *cmp, struct ds *s)
+    OVS_REQUIRES(cmp->mutex)
+{
+    const struct colo_compare_stats *st = &cmp->stats;
+
+    ds_put_cstr(s, "  packets:");
+    colo_counters_format(packet_counters, ARRAY_SIZE(packet_counters), st,
+                         s);
+    ds_put_cstr(s, "\n  checkpoints:");
+    colo_counters_format(checkpoint_counters,
+                         ARRAY_SIZE(checkpoint_counters), st, s);
+    ds_put_cstr(s, "\n  divergences:");
+    for (int i = COLO_REASON_NONE + 1; i < COLO_N_REASONS; i++) {
+        ds_put_format(s, " %s=%"PRIu64, colo_reason_to_string(i),
+                      st->divergences[i]);
+    }
+    ds_put_char(s, '\n');
+}
+
+/* Adds the compare's statistics for the COLO table to 'keys' and 'values',
+ * from index '*n_stats' on (see colo_counters_to_db()): the counters, the
+ * divergences of every reason together, and the connections and packets
+ * held now. */
+void
+colo_compare_stats_to_db(struct colo_compare *cmp, const char *keys[],
+                         int64_t values[], size_t *n_stats)
+    OVS_REQUIRES(cmp->mutex)
+{
+    const struct colo_compare_stats *st = &cmp->stats;
+    uint64_t divergences = 0;
+
+    colo_counters_to_db(packet_counters, ARRAY_SIZE(packet_counters), st,
+                        keys, values, n_stats);
+    colo_counters_to_db(checkpoint_counters, ARRAY_SIZE(checkpoint_counters),
+                        st, keys, values, n_stats);
+    for (int i = 0; i < COLO_N_REASONS; i++) {
+        divergences += st->divergences[i];
+    }
+    colo_stats_put(keys, values, n_stats, "divergences", divergences);
+    colo_stats_put(keys, values, n_stats, "connections",
+                   hmap_count(&cmp->conns));
+    colo_stats_put(keys, values, n_stats, "held", cmp->n_held);
+}
+
+static int
+compare_conns_by_held(const void *a_, const void *b_)
+{
+    const struct colo_conn *const *a = a_;
+    const struct colo_conn *const *b = b_;
+    size_t na = (*a)->n_primary + (*a)->n_secondary;
+    size_t nb = (*b)->n_primary + (*b)->n_secondary;
+
+    /* The key breaks ties, so that the order does not depend on the
+     * hash table's. */
+    return (na > nb ? -1
+            : na < nb ? 1
+            : memcmp(&(*a)->key, &(*b)->key, sizeof (*a)->key));
+}
+
+/* Formats up to 'max' of the connections 'cmp' compares, a line each,
+ * those that hold the most packets first. */
+void
+colo_compare_format_conns(struct colo_compare *cmp, size_t max,
+                          struct ds *s)
+    OVS_REQUIRES(cmp->mutex)
+{
+    size_t n = hmap_count(&cmp->conns);
+    struct colo_conn **conns = xmalloc(MAX(n, 1) * sizeof *conns);
+    long long int now = time_msec();
+    struct colo_conn *conn;
+    size_t i = 0;
+
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        conns[i++] = conn;
+    }
+    qsort(conns, n, sizeof *conns, compare_conns_by_held);
+    for (i = 0; i < n && i < max; i++) {
+        ds_put_cstr(s, "    ");
+        colo_conn_format(conns[i], now, s);
+        ds_put_char(s, '\n');
+    }
+    free(conns);
 }

@@ -20,11 +20,9 @@
 /* One compared connection: the primary's and the secondary's packets of one
  * stream, held until they match, and the comparison of the two.
  *
- * TCP is compared as a byte stream in the primary's sequence space (the
- * secondary's rewriter moves the SVM's sequence numbers there once the
- * handshake is over); the handshake's SYN segments are matched by their
- * flags.  Every other stream is compared packet by packet, oldest primary
- * against oldest secondary.
+ * TCP is compared as a byte stream (colo-tcp.h).  Every other stream is
+ * compared here, packet by packet, oldest primary against oldest
+ * secondary.
  *
  * Nothing here locks: the instance that owns the connection does
  * (colo-instance.h).  Secondary packets that have served their purpose are
@@ -32,59 +30,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "colo/colo.h"
+#include "colo/colo-held.h"
 #include "colo/colo-packet.h"
+#include "colo/colo-tcp.h"
+#include "colo/colo-types.h"
 #include "ct-dpif.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/list.h"
 
-struct colo_release;
-struct dp_packet;
 struct ds;
-
-/* A packet held by the compare. */
-struct colo_held {
-    struct ovs_list node;           /* In a colo_conn's queue, or a list of
-                                     * packets to release or drop. */
-    struct dp_packet *packet;
-    struct colo_release *release;   /* Primary: how it leaves. */
-    long long int arrival;          /* time_msec() when it came in. */
-    uint64_t order;                 /* Arrival order in the instance. */
-    bool matched;                   /* Datagram: the secondary sent it. */
-    struct colo_packet view;
-};
-
-/* The comparison of one TCP connection.  Positions are in the primary's
- * sequence space. */
-struct colo_tcp {
-    bool synced;                /* 'next' is known. */
-    bool syn_pending;           /* A primary SYN waits for the secondary's. */
-    bool syn_matched;           /* The handshake matched. */
-    uint32_t syn_seq;           /* The primary's ISN, once it sent SYN. */
-    uint32_t s_syn_seq;         /* The secondary's ISN, once matched. */
-    uint32_t next;              /* Everything before it matched. */
-
-    /* While one side lacks the bytes at 'next' (lost on its way to the
-     * compare), both sides' bytes from 'ahead_start' to 'ahead' matched:
-     * the primary's segments there may leave (colo-conn.c, "Past a
-     * hole"). */
-    bool ahead_valid;
-    uint32_t ahead_start;
-    uint32_t ahead;
-
-    bool s_ack_valid;
-    uint32_t s_ack;             /* Highest ack the secondary sent. */
-    bool s_rst;
-    uint32_t s_rst_seq;         /* Where the secondary sent RST. */
-
-    bool p_seen;
-    uint32_t p_end;             /* Highest end of a primary segment. */
-    bool p_ack_valid;
-    uint32_t p_ack;             /* Highest ack the primary sent. */
-
-    bool ts_sent_valid;
-    uint32_t ts_sent;           /* Highest TSval sent on to the client. */
-};
 
 struct colo_conn {
     struct hmap_node node;          /* In the instance's 'conns'. */
@@ -111,6 +65,24 @@ struct colo_conn {
 
     struct colo_tcp tcp;
 };
+
+/* The queues, for colo-tcp.c. */
+static inline void
+colo_conn_push_primary(struct colo_conn *conn, struct colo_held *held)
+{
+    ovs_list_push_back(&conn->primary, &held->node);
+    conn->n_primary++;
+}
+
+/* Moves 'held', a secondary packet that 'conn' holds, to 'dropped'. */
+static inline void
+colo_conn_drop_secondary(struct colo_conn *conn, struct colo_held *held,
+                         struct ovs_list *dropped)
+{
+    ovs_list_remove(&held->node);
+    conn->n_secondary--;
+    ovs_list_push_back(dropped, &held->node);
+}
 
 struct colo_conn *colo_conn_create(const struct colo_packet_key *,
                                    enum colo_packet_kind);

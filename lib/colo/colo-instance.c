@@ -14,16 +14,14 @@
  * limitations under the License.
  */
 
-/* COLO instances (colo-instance.h): options, role, protection state,
- * checkpoint requests, counters, and the checkpoint-done and failover
- * commands. */
+/* COLO instances (colo-instance.h): the registry, options, role, the
+ * protection state machine, and what checkpoint-done and failover do to the
+ * compare and the rewriter. */
 
 #include <config.h>
 #include "colo/colo-instance.h"
 
 #include <stdlib.h>
-#include "colo/colo-conn.h"
-#include "coverage.h"
 #include "fatal-signal.h"
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
@@ -34,13 +32,12 @@
 
 VLOG_DEFINE_THIS_MODULE(colo_instance);
 
-COVERAGE_DEFINE(colo_checkpoint_request);
-COVERAGE_DEFINE(colo_checkpoint_coalesced);
-
-static struct cmap colo_instances = CMAP_INITIALIZER;
+/* Instances are found without a lock (cmap), created under
+ * 'colo_instances_mutex', and never freed. */
 static struct ovs_mutex colo_instances_mutex = OVS_MUTEX_INITIALIZER;
+static struct cmap colo_instances OVS_GUARDED_BY(colo_instances_mutex)
+    = CMAP_INITIALIZER;
 
-struct seq *colo_deferred_seq;
 struct seq *colo_status_seq;
 
 /* An option: its name, its bounds, and where it lives. */
@@ -136,6 +133,7 @@ colo_instance_find(uint32_t id)
 /* Returns instance 'id', creating it with default options if needed. */
 struct colo_instance *
 colo_instance_get(uint32_t id)
+    OVS_EXCLUDED(colo_instances_mutex)
 {
     struct colo_instance *inst = colo_instance_find(id);
 
@@ -150,14 +148,13 @@ colo_instance_get(uint32_t id)
         inst->id = id;
         atomic_init(&inst->failed_over, false);
         ovs_mutex_init(&inst->mutex);
+        ovs_mutex_lock(&inst->mutex);
         colo_options_init(&inst->options);
         inst->role = COLO_ROLE_NONE;
-        inst->state = COLO_STATE_PROTECTED;
-        hmap_init(&inst->conns);
-        colo_release_set_init(&inst->releases);
-        ovs_list_init(&inst->pending);
-        inst->next_scan = LLONG_MAX;
         colo_rewriter_init(&inst->rewriter);
+        ovs_mutex_unlock(&inst->mutex);
+        colo_compare_init(&inst->compare, id, colo_status_seq,
+                          &inst->options);
         cmap_insert(&colo_instances, &inst->node, hash_int(id, 0));
         VLOG_INFO("instance %"PRIu32" created", id);
     }
@@ -165,45 +162,30 @@ colo_instance_get(uint32_t id)
     return inst;
 }
 
-/* The primary packets that 'inst' holds.  Counted when shown, rather
- * than kept up to date on every packet, since only colo/show needs it:
- * with 'primary_received' and the counters, it accounts for every primary
- * packet. */
-static size_t
-count_primary_held(const struct colo_instance *inst)
-    OVS_REQUIRES(inst->mutex)
-{
-    const struct colo_conn *conn;
-    size_t n = 0;
-
-    HMAP_FOR_EACH (conn, node, &inst->conns) {
-        n += conn->n_primary;
-    }
-    return n;
-}
-
 /* Held packets live in the process alone, and go with it: when it exits,
  * says how many each instance had, rather than losing them silently.  The
  * guests' TCP sends them again; the restarted compare begins afresh.
  *
- * Also runs after a fatal signal, when a datapath thread may hold an
- * instance's mutex: such an instance is passed over. */
+ * Also runs after a fatal signal, when a datapath thread may hold a
+ * compare's mutex: such an instance is passed over. */
 static void
 colo_instances_exit(void *aux OVS_UNUSED)
 {
     struct colo_instance *inst;
 
     CMAP_FOR_EACH (inst, node, &colo_instances) {
-        if (!ovs_mutex_trylock(&inst->mutex)) {
-            size_t n_held = count_primary_held(inst);
+        struct colo_compare *cmp = &inst->compare;
 
-            if (n_held || inst->n_pending) {
+        if (!ovs_mutex_trylock(&cmp->mutex)) {
+            size_t n_held = colo_compare_count_primary_held(cmp);
+
+            if (n_held || cmp->n_pending) {
                 VLOG_WARN("instance %"PRIu32": exiting with %"PRIuSIZE
                           " primary packets held and %"PRIuSIZE" not yet "
                           "sent; they are lost", inst->id, n_held,
-                          inst->n_pending);
+                          cmp->n_pending);
             }
-            ovs_mutex_unlock(&inst->mutex);
+            ovs_mutex_unlock(&cmp->mutex);
         }
     }
 }
@@ -212,6 +194,7 @@ colo_instances_exit(void *aux OVS_UNUSED)
 void
 colo_instances_init(void)
 {
+    colo_status_seq = seq_create();
     fatal_signal_add_hook(colo_instances_exit, NULL, NULL, true);
 }
 
@@ -258,145 +241,55 @@ colo_instances_get_all(size_t *n)
     return instances;
 }
 
-/* Records that the compare wants a checkpoint for 'reason', found on the
- * connection 'key' (may be NULL).  While a request is pending, further ones
- * are counted and folded into it. */
+/* Rewrites, in place, the packets of 'batch' that 'mode' (COLO_TO_GUEST or
+ * COLO_FROM_GUEST) crosses for 'inst'. */
 void
-colo_instance_request(struct colo_instance *inst, enum colo_reason reason,
-                      const struct colo_packet_key *key)
-    OVS_REQUIRES(inst->mutex)
+colo_instance_rewrite(struct colo_instance *inst, enum colo_mode mode,
+                      struct dp_packet_batch *batch)
+    OVS_EXCLUDED(inst->mutex)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
-    struct colo_request *r = &inst->request;
-
-    inst->stats.divergences[reason]++;
-    if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
-        inst->stats.coalesced++;
-        COVERAGE_INC(colo_checkpoint_coalesced);
-        return;
-    } else if (inst->state == COLO_STATE_FAILED_OVER) {
-        return;
-    }
-
-    inst->state = COLO_STATE_CHECKPOINT_REQUESTED;
-    inst->stats.requests++;
-    COVERAGE_INC(colo_checkpoint_request);
-    r->seqno++;
-    r->reason = reason;
-    r->has_key = key != NULL;
-    memset(&r->key, 0, sizeof r->key);
-    if (key) {
-        r->key = *key;
-    }
-    r->time = time_wall_msec();
-    seq_change(colo_status_seq);
-
-    if (!VLOG_DROP_INFO(&rl)) {
-        struct ds s = DS_EMPTY_INITIALIZER;
-
-        if (key) {
-            ds_put_cstr(&s, " on ");
-            colo_packet_key_format(key, &s);
-        }
-        VLOG_INFO("instance %"PRIu32": checkpoint request %"PRIu64" (%s)%s",
-                  inst->id, r->seqno, colo_reason_to_string(reason),
-                  ds_cstr(&s));
-        ds_destroy(&s);
-    }
+    ovs_mutex_lock(&inst->mutex);
+    colo_rewriter_batch(&inst->rewriter, mode, inst->options.max_conns,
+                        colo_instance_is_failed_over(inst), batch);
+    ovs_mutex_unlock(&inst->mutex);
 }
 
-/* Queues the held packets in 'release' to leave, after those already
- * queued. */
-void
-colo_instance_queue_release(struct colo_instance *inst,
-                            struct ovs_list *release)
-    OVS_REQUIRES(inst->mutex)
+/* Called by the datapath's non-PMD context, through colo_run(): the
+ * compare's part (colo_compare_run()), and on each of its scans the
+ * rewriter forgets the connections idle too long.  Lowers '*next_scan' to
+ * when 'inst' needs to run next.  Returns the number of packets sent. */
+size_t
+colo_instance_run(struct colo_instance *inst, const struct colo_datapath *dp,
+                  long long int now, long long int *next_scan)
+    OVS_EXCLUDED(inst->mutex)
 {
-    size_t n = ovs_list_size(release);
+    bool scanned;
+    size_t n;
 
-    inst->stats.released += n;
-    inst->n_pending += n;
-    ovs_list_push_back_all(&inst->pending, release);
-}
-
-/* Queues the secondary packets in 'forward', which leave in place of primary
- * packets, after those already queued.  They are not counted as released:
- * 'released' counts primary packets. */
-void
-colo_instance_queue_forward(struct colo_instance *inst,
-                            struct ovs_list *forward)
-    OVS_REQUIRES(inst->mutex)
-{
-    inst->n_pending += ovs_list_size(forward);
-    ovs_list_push_back_all(&inst->pending, forward);
-}
-
-static int
-compare_held_by_order(const void *a_, const void *b_)
-{
-    const struct colo_held *const *a = a_;
-    const struct colo_held *const *b = b_;
-
-    return (*a)->order < (*b)->order ? -1 : (*a)->order > (*b)->order;
-}
-
-/* Puts the held packets in 'list' back in the order they came in. */
-static void
-sort_by_arrival(struct ovs_list *list)
-{
-    size_t n = ovs_list_size(list);
-    struct colo_held **array = xmalloc(MAX(n, 1) * sizeof *array);
-    struct colo_held *held;
-    size_t i = 0;
-
-    LIST_FOR_EACH_POP (held, node, list) {
-        array[i++] = held;
+    n = colo_compare_run(&inst->compare, dp, now, next_scan, &scanned);
+    if (scanned) {
+        ovs_mutex_lock(&inst->mutex);
+        colo_rewriter_expire(&inst->rewriter, now,
+                             inst->options.rewrite_timeout);
+        ovs_mutex_unlock(&inst->mutex);
     }
-    qsort(array, n, sizeof *array, compare_held_by_order);
-    for (i = 0; i < n; i++) {
-        ovs_list_push_back(list, &array[i]->node);
-    }
-    free(array);
-}
-
-/* Every held primary packet is released, in the order they came in, every
- * secondary one dropped, and comparison starts afresh. */
-static void
-colo_instance_flush(struct colo_instance *inst)
-    OVS_REQUIRES(inst->mutex)
-{
-    struct ovs_list release = OVS_LIST_INITIALIZER(&release);
-    struct ovs_list dropped = OVS_LIST_INITIALIZER(&dropped);
-    struct colo_conn *conn;
-
-    HMAP_FOR_EACH (conn, node, &inst->conns) {
-        colo_conn_flush(conn, &release, &dropped);
-    }
-    sort_by_arrival(&release);
-    inst->n_held = 0;
-    inst->stats.secondary_dropped += ovs_list_size(&dropped);
-    /* This runs on the main thread, outside the datapath: the datapath's
-     * non-PMD context sends them. */
-    colo_instance_queue_release(inst, &release);
-    seq_change(colo_deferred_seq);
-    colo_held_free_list(&dropped);
+    return n;
 }
 
 /* The COLO frame finished a checkpoint: the secondary is now a copy of the
  * primary.  Returns NULL, or an error message the caller must free. */
 char *
 colo_instance_checkpoint_done(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex)
 {
     char *error = NULL;
 
     ovs_mutex_lock(&inst->mutex);
-    if (inst->state == COLO_STATE_FAILED_OVER) {
+    if (colo_instance_is_failed_over(inst)) {
         error = xasprintf("instance %"PRIu32" has failed over", inst->id);
     } else {
-        colo_instance_flush(inst);
+        colo_compare_checkpoint_done(&inst->compare);
         colo_rewriter_checkpoint_done(&inst->rewriter);
-        inst->state = COLO_STATE_PROTECTED;
-        inst->stats.checkpoints++;
         seq_change(colo_status_seq);
     }
     ovs_mutex_unlock(&inst->mutex);
@@ -407,11 +300,11 @@ colo_instance_checkpoint_done(struct colo_instance *inst)
  * primary packets straight through and stop mirroring. */
 void
 colo_instance_failover(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex)
 {
     ovs_mutex_lock(&inst->mutex);
-    if (inst->state != COLO_STATE_FAILED_OVER) {
-        colo_instance_flush(inst);
-        inst->state = COLO_STATE_FAILED_OVER;
+    if (!colo_instance_is_failed_over(inst)) {
+        colo_compare_failover(&inst->compare);
         atomic_store_relaxed(&inst->failed_over, true);
         seq_change(colo_status_seq);
         VLOG_INFO("instance %"PRIu32" failed over", inst->id);
@@ -423,18 +316,15 @@ static void
 set_options(struct colo_instance *inst, const struct colo_options *options)
     OVS_REQUIRES(inst->mutex)
 {
-    if (options->expired_scan_cycle != inst->options.expired_scan_cycle) {
-        /* Take the new cycle now, not at the end of the old one. */
-        inst->next_scan = LLONG_MAX;
-        seq_change(colo_deferred_seq);
-    }
     inst->options = *options;
+    colo_compare_set_options(&inst->compare, options);
 }
 
 /* Gives 'inst' the configuration of its row in the COLO table. */
 void
 colo_instance_configure(struct colo_instance *inst, enum colo_role role,
                         const char *name, const struct colo_options *options)
+    OVS_EXCLUDED(inst->mutex)
 {
     ovs_mutex_lock(&inst->mutex);
     if (role != inst->role || !nullable_string_is_equal(name, inst->name)
@@ -462,27 +352,74 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
  * holding the primary's packets again would stall its traffic. */
 void
 colo_instance_unconfigure(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex)
 {
     struct colo_options defaults;
-    struct colo_conn *conn;
 
     colo_options_init(&defaults);
     ovs_mutex_lock(&inst->mutex);
-    colo_instance_flush(inst);
-    HMAP_FOR_EACH_POP (conn, node, &inst->conns) {
-        colo_conn_destroy(conn);
-    }
+    colo_compare_reset(&inst->compare);
     colo_rewriter_checkpoint_done(&inst->rewriter);
     set_options(inst, &defaults);
     inst->role = COLO_ROLE_NONE;
     free(inst->name);
     inst->name = NULL;
-    if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
-        inst->state = COLO_STATE_PROTECTED;
-    }
     seq_change(colo_status_seq);
     VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
     ovs_mutex_unlock(&inst->mutex);
+}
+
+void
+colo_instance_get_options(struct colo_instance *inst,
+                          struct colo_options *options)
+    OVS_EXCLUDED(inst->mutex)
+{
+    ovs_mutex_lock(&inst->mutex);
+    *options = inst->options;
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+static void
+get_status(struct colo_instance *inst, struct colo_instance_status *status)
+    OVS_REQUIRES(inst->mutex)
+{
+    bool requested = colo_compare_get_request(&inst->compare,
+                                              &status->request);
+
+    status->role = inst->role;
+    status->state = (colo_instance_is_failed_over(inst)
+                     ? COLO_STATE_FAILED_OVER
+                     : requested ? COLO_STATE_CHECKPOINT_REQUESTED
+                     : COLO_STATE_PROTECTED);
+}
+
+void
+colo_instance_get_status(struct colo_instance *inst,
+                         struct colo_instance_status *status)
+    OVS_EXCLUDED(inst->mutex)
+{
+    ovs_mutex_lock(&inst->mutex);
+    get_status(inst, status);
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+/* Puts 'inst''s statistics for the COLO table in 'keys' and 'values', which
+ * have room for COLO_N_DB_STATS, and returns how many. */
+size_t
+colo_instance_stats_to_db(struct colo_instance *inst, const char *keys[],
+                          int64_t values[])
+    OVS_EXCLUDED(inst->mutex)
+{
+    size_t n = 0;
+
+    ovs_mutex_lock(&inst->mutex);
+    ovs_mutex_lock(&inst->compare.mutex);
+    colo_compare_stats_to_db(&inst->compare, keys, values, &n);
+    ovs_mutex_unlock(&inst->compare.mutex);
+    colo_rewriter_stats_to_db(&inst->rewriter, keys, values, &n);
+    ovs_mutex_unlock(&inst->mutex);
+    ovs_assert(n <= COLO_N_DB_STATS);
+    return n;
 }
 
 const char *
@@ -513,95 +450,23 @@ colo_state_to_string(enum colo_state state)
     return "<unknown>";
 }
 
-/* Formats 'r' on one line, without a new-line. */
-void
-colo_request_format(const struct colo_request *r, struct ds *s)
-{
-    ds_put_format(s, "seqno=%"PRIu64, r->seqno);
-    if (r->seqno) {
-        ds_put_format(s, " reason=%s", colo_reason_to_string(r->reason));
-        if (r->has_key) {
-            ds_put_cstr(s, " conn=\"");
-            colo_packet_key_format(&r->key, s);
-            ds_put_char(s, '"');
-        }
-        ds_put_cstr(s, " time=");
-        ds_put_strftime_msec(s, COLO_TIME_FORMAT, r->time, true);
-    }
-}
-
-static int
-compare_conns_by_held(const void *a_, const void *b_)
-{
-    const struct colo_conn *const *a = a_;
-    const struct colo_conn *const *b = b_;
-    size_t na = (*a)->n_primary + (*a)->n_secondary;
-    size_t nb = (*b)->n_primary + (*b)->n_secondary;
-
-    /* The key breaks ties, so that the order does not depend on the
-     * hash table's. */
-    return (na > nb ? -1
-            : na < nb ? 1
-            : memcmp(&(*a)->key, &(*b)->key, sizeof (*a)->key));
-}
-
 /* The connections colo/show lists. */
 #define COLO_SHOW_BUSIEST 5
 
-static void
-format_conns(struct colo_instance *inst, size_t max, struct ds *s)
-    OVS_REQUIRES(inst->mutex)
-{
-    size_t n = hmap_count(&inst->conns);
-    struct colo_conn **conns = xmalloc(MAX(n, 1) * sizeof *conns);
-    long long int now = time_msec();
-    struct colo_conn *conn;
-    size_t i = 0;
-
-    HMAP_FOR_EACH (conn, node, &inst->conns) {
-        conns[i++] = conn;
-    }
-    qsort(conns, n, sizeof *conns, compare_conns_by_held);
-    for (i = 0; i < n && i < max; i++) {
-        ds_put_cstr(s, "    ");
-        colo_conn_format(conns[i], now, s);
-        ds_put_char(s, '\n');
-    }
-    free(conns);
-}
-
-static void
-colo_stats_format(const struct colo_stats *st, struct ds *s)
-{
-    ds_put_format(s, "  packets: primary_received=%"PRIu64
-                  " compared=%"PRIu64" released=%"PRIu64
-                  " uncompared=%"PRIu64" primary_dropped=%"PRIu64
-                  " primary_superseded=%"PRIu64
-                  " secondary_dropped=%"PRIu64" malformed=%"PRIu64"\n",
-                  st->primary_received, st->compared, st->released,
-                  st->uncompared, st->primary_dropped,
-                  st->primary_superseded, st->secondary_dropped,
-                  st->malformed);
-    ds_put_format(s, "  checkpoints: requests=%"PRIu64" coalesced=%"PRIu64
-                  " done=%"PRIu64"\n",
-                  st->requests, st->coalesced, st->checkpoints);
-    ds_put_cstr(s, "  divergences:");
-    for (int i = COLO_REASON_NONE + 1; i < COLO_N_REASONS; i++) {
-        ds_put_format(s, " %s=%"PRIu64, colo_reason_to_string(i),
-                      st->divergences[i]);
-    }
-    ds_put_char(s, '\n');
-}
-
 void
 colo_instance_format(struct colo_instance *inst, struct ds *s)
+    OVS_EXCLUDED(inst->mutex)
 {
+    struct colo_compare *cmp = &inst->compare;
+    struct colo_instance_status status;
+
     ovs_mutex_lock(&inst->mutex);
+    get_status(inst, &status);
     ds_put_format(s, "instance %"PRIu32, inst->id);
     if (inst->name && inst->name[0]) {
         ds_put_format(s, " (%s)", inst->name);
     }
-    ds_put_format(s, ": %s", colo_state_to_string(inst->state));
+    ds_put_format(s, ": %s", colo_state_to_string(status.state));
     if (inst->role != COLO_ROLE_NONE) {
         ds_put_format(s, ", %s", colo_role_to_string(inst->role));
     }
@@ -609,19 +474,19 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     ds_put_cstr(s, "  options: ");
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');
-    ds_put_format(s, "  now: connections=%"PRIuSIZE" held=%"PRIuSIZE
-                  " primary_held=%"PRIuSIZE" releasing=%"PRIuSIZE"\n",
-                  hmap_count(&inst->conns), inst->n_held,
-                  count_primary_held(inst), inst->n_pending);
+
+    ovs_mutex_lock(&cmp->mutex);
+    colo_compare_format_now(cmp, s);
     ds_put_cstr(s, "  last request: ");
-    colo_request_format(&inst->request, s);
+    colo_request_format(&cmp->request, s);
     ds_put_char(s, '\n');
-    colo_stats_format(&inst->stats, s);
+    colo_compare_format_stats(cmp, s);
     colo_rewriter_format(&inst->rewriter, s);
-    if (hmap_count(&inst->conns)) {
+    if (hmap_count(&cmp->conns)) {
         ds_put_format(s, "  busiest connections:\n");
-        format_conns(inst, COLO_SHOW_BUSIEST, s);
+        colo_compare_format_conns(cmp, COLO_SHOW_BUSIEST, s);
     }
+    ovs_mutex_unlock(&cmp->mutex);
     ovs_mutex_unlock(&inst->mutex);
 }
 
@@ -629,11 +494,16 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
  * packets first, and every connection it rewrites. */
 void
 colo_instance_format_conns(struct colo_instance *inst, struct ds *s)
+    OVS_EXCLUDED(inst->mutex)
 {
+    struct colo_compare *cmp = &inst->compare;
+
     ovs_mutex_lock(&inst->mutex);
     ds_put_format(s, "instance %"PRIu32":\n", inst->id);
-    ds_put_format(s, "  compared: %"PRIuSIZE"\n", hmap_count(&inst->conns));
-    format_conns(inst, SIZE_MAX, s);
+    ovs_mutex_lock(&cmp->mutex);
+    ds_put_format(s, "  compared: %"PRIuSIZE"\n", hmap_count(&cmp->conns));
+    colo_compare_format_conns(cmp, SIZE_MAX, s);
+    ovs_mutex_unlock(&cmp->mutex);
     ds_put_format(s, "  rewritten: %"PRIuSIZE"\n",
                   hmap_count(&inst->rewriter.conns));
     colo_rewriter_format_conns(&inst->rewriter, time_msec(), s);

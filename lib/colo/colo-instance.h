@@ -18,43 +18,38 @@
 #define COLO_COLO_INSTANCE_H 1
 
 /* COLO instances: one per protected VM pair, named by the 'id' of the COLO
- * actions.  An instance owns its options, its protection state, the
- * checkpoint request it has raised, its counters, and the connections its
- * compare holds packets for.
+ * actions.  This module keeps the registry of instances, their options,
+ * role and name, and their protection state machine:
+ *
+ *     protected <--> checkpoint-requested      (the compare asks, the
+ *         |                  |                  COLO frame answers with
+ *         +--> failed-over <-+                  checkpoint-done)
+ *
+ * Each instance embeds the two engines it drives: its compare (primary
+ * host, colo-compare.h), which raises the checkpoint requests, and its
+ * rewriter (secondary host, colo-rewrite.h).
  *
  * An instance comes into being the first time a COLO action names its id
  * (with default options and no role) or when the COLO table configures it
  * (colo-ovsdb.h), and lives as long as the process.  Unconfiguring it
  * releases what it holds and returns it to its defaults.
  *
- * Locking: 'mutex' protects everything marked OVS_GUARDED.  It is taken
- * last, and never held while packets are output or conntrack is called. */
+ * Locking, in the order taken: 'colo_instances_mutex' (creating
+ * instances), an instance's 'mutex' (what is marked OVS_GUARDED here, and
+ * the rewriter), its compare's 'mutex' (colo-compare.h).  None is held
+ * while packets are output or conntrack is called. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "cmap.h"
-#include "colo/colo.h"
-#include "colo/colo-packet.h"
-#include "colo/colo-release.h"
+#include "colo/colo-compare.h"
 #include "colo/colo-rewrite.h"
-#include "openvswitch/hmap.h"
-#include "openvswitch/list.h"
+#include "colo/colo-types.h"
 #include "openvswitch/thread.h"
 #include "ovs-atomic.h"
 
+struct dp_packet_batch;
 struct ds;
-struct smap;
-
-struct colo_options {
-    unsigned int compare_timeout;       /* ms a primary packet may wait. */
-    unsigned int expired_scan_cycle;    /* ms between two scans. */
-    unsigned int max_queue_size;        /* Per connection and side. */
-    unsigned int max_held;      /* Packets held, both sides, at once. */
-    unsigned int max_conns;     /* Connections compared, or rewritten, at
-                                 * once. */
-    unsigned int rewrite_timeout;       /* ms the rewriter keeps an idle
-                                         * connection. */
-};
 
 enum colo_role {
     COLO_ROLE_NONE,             /* Not configured: no checks on roles. */
@@ -69,41 +64,6 @@ enum colo_state {
     COLO_STATE_FAILED_OVER,     /* Passing traffic straight through. */
 };
 
-/* How colo/show and the COLO table print a request's time: UTC, to the
- * millisecond. */
-#define COLO_TIME_FORMAT "%Y-%m-%dT%H:%M:%S.###Z"
-
-/* The last checkpoint request. */
-struct colo_request {
-    uint64_t seqno;             /* 0 if none yet, then 1, 2, ... */
-    enum colo_reason reason;
-    bool has_key;
-    struct colo_packet_key key; /* The connection, if 'has_key'. */
-    long long int time;         /* time_wall_msec(). */
-};
-
-struct colo_stats {
-    uint64_t primary_received;  /* Primary packets taken in: each is
-                                 * released, dropped, superseded or held
-                                 * ('primary_held' in colo/show). */
-    uint64_t compared;          /* Primary packets released after matching
-                                 * the secondary's. */
-    uint64_t released;          /* Primary packets released, in all. */
-    uint64_t uncompared;        /* Released without compare (failed over,
-                                 * malformed, over max_conns). */
-    uint64_t primary_dropped;   /* Over max_queue_size or max_held. */
-    uint64_t primary_superseded;        /* Held, then replaced by the
-                                         * primary's newer copy, which
-                                         * leaves instead. */
-    uint64_t secondary_dropped; /* Secondary packets done with. */
-    uint64_t malformed;         /* Frames that failed to parse. */
-    uint64_t divergences[COLO_N_REASONS];      /* Requests by reason... */
-    uint64_t requests;          /* ...checkpoint requests raised... */
-    uint64_t coalesced;         /* ...and those folded into a pending
-                                 * one. */
-    uint64_t checkpoints;       /* checkpoint-done received. */
-};
-
 struct colo_instance {
     struct cmap_node node;      /* In 'colo_instances', by 'id'. */
     uint32_t id;
@@ -113,28 +73,19 @@ struct colo_instance {
     struct colo_options options OVS_GUARDED;
     enum colo_role role OVS_GUARDED;
     char *name OVS_GUARDED;             /* From the COLO table, or NULL. */
-    enum colo_state state OVS_GUARDED;
-    struct colo_request request OVS_GUARDED;
-    struct colo_stats stats OVS_GUARDED;
 
-    struct hmap conns OVS_GUARDED;      /* colo_conn, by key. */
-    size_t n_held OVS_GUARDED;          /* In 'conns', both sides. */
-    uint64_t n_arrived OVS_GUARDED;     /* Packets that came in, ever. */
-    struct colo_release_set releases OVS_GUARDED;
-
-    /* Released packets on their way out, in order.  Every release goes
-     * through this list, and one thread at a time ('releasing') sends
-     * from it, so that no packet overtakes another: the thread that
-     * released them, another that finds them here, or the datapath's
-     * non-PMD context (colo_run()) for those released by checkpoint-done
-     * and failover. */
-    struct ovs_list pending OVS_GUARDED;
-    size_t n_pending OVS_GUARDED;
-    bool releasing OVS_GUARDED;
-    long long int next_scan OVS_GUARDED;
+    /* On the primary host; locks itself. */
+    struct colo_compare compare;
 
     /* On the secondary host. */
     struct colo_rewriter rewriter OVS_GUARDED;
+};
+
+/* A consistent view of an instance's state, for those who report it. */
+struct colo_instance_status {
+    enum colo_role role;
+    enum colo_state state;
+    struct colo_request request;        /* The last one. */
 };
 
 const char *colo_role_to_string(enum colo_role);
@@ -152,32 +103,43 @@ struct colo_instance *colo_instance_get(uint32_t id);
 bool colo_instance_is_failed_over(const struct colo_instance *);
 struct colo_instance **colo_instances_get_all(size_t *n);
 
-void colo_instance_request(struct colo_instance *inst, enum colo_reason,
-                           const struct colo_packet_key *)
-    OVS_REQUIRES(inst->mutex);
+void colo_instance_rewrite(struct colo_instance *inst, enum colo_mode,
+                           struct dp_packet_batch *)
+    OVS_EXCLUDED(inst->mutex);
+size_t colo_instance_run(struct colo_instance *inst,
+                         const struct colo_datapath *, long long int now,
+                         long long int *next_scan)
+    OVS_EXCLUDED(inst->mutex);
 
-char *colo_instance_checkpoint_done(struct colo_instance *)
-    OVS_WARN_UNUSED_RESULT;
-void colo_instance_failover(struct colo_instance *);
-void colo_instance_queue_release(struct colo_instance *inst,
-                                 struct ovs_list *release)
-    OVS_REQUIRES(inst->mutex);
-void colo_instance_queue_forward(struct colo_instance *inst,
-                                 struct ovs_list *forward)
-    OVS_REQUIRES(inst->mutex);
+char *colo_instance_checkpoint_done(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex) OVS_WARN_UNUSED_RESULT;
+void colo_instance_failover(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex);
 
-void colo_instance_configure(struct colo_instance *, enum colo_role,
-                             const char *name, const struct colo_options *);
-void colo_instance_unconfigure(struct colo_instance *);
+void colo_instance_configure(struct colo_instance *inst, enum colo_role,
+                             const char *name, const struct colo_options *)
+    OVS_EXCLUDED(inst->mutex);
+void colo_instance_unconfigure(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex);
+void colo_instance_get_options(struct colo_instance *inst,
+                               struct colo_options *)
+    OVS_EXCLUDED(inst->mutex);
+void colo_instance_get_status(struct colo_instance *inst,
+                              struct colo_instance_status *)
+    OVS_EXCLUDED(inst->mutex);
+size_t colo_instance_stats_to_db(struct colo_instance *inst,
+                                 const char *keys[], int64_t values[])
+    OVS_EXCLUDED(inst->mutex);
 
-void colo_request_format(const struct colo_request *, struct ds *);
-void colo_instance_format(struct colo_instance *, struct ds *);
-void colo_instance_format_conns(struct colo_instance *, struct ds *);
+/* The most keys colo_instance_stats_to_db() writes. */
+#define COLO_N_DB_STATS (COLO_N_COUNTERS + 4)
+
+void colo_instance_format(struct colo_instance *inst, struct ds *)
+    OVS_EXCLUDED(inst->mutex);
+void colo_instance_format_conns(struct colo_instance *inst, struct ds *)
+    OVS_EXCLUDED(inst->mutex);
 
 /* Changes whenever an instance's state or checkpoint request changes. */
 extern struct seq *colo_status_seq;
-
-/* Changes whenever released packets wait for colo_run(). */
-extern struct seq *colo_deferred_seq;
 
 #endif /* colo/colo-instance.h */

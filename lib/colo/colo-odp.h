@@ -27,7 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "colo/colo.h"
+#include "colo/colo-types.h"
 
 struct ds;
 struct hmap;

@@ -126,9 +126,7 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
     cfg->error = parse_options(row, &options);
     if (cfg->error) {
         /* A typo must not undo a working configuration. */
-        ovs_mutex_lock(&inst->mutex);
-        options = inst->options;
-        ovs_mutex_unlock(&inst->mutex);
+        colo_instance_get_options(inst, &options);
     }
     if (!nullable_string_is_equal(old ? old->error : NULL, cfg->error)) {
         if (cfg->error) {
@@ -208,59 +206,12 @@ put_request_status(const struct colo_request *r, struct smap *status)
     }
 }
 
-#define COLO_N_STATISTICS 17
-
-/* Puts 'inst''s counters in 'keys' and 'values', which have room for
- * COLO_N_STATISTICS. */
-static void
-get_statistics(struct colo_instance *inst, const char *keys[],
-               int64_t values[])
-    OVS_REQUIRES(inst->mutex)
-{
-    const struct colo_stats *st = &inst->stats;
-    const struct colo_rewrite_stats *rw = &inst->rewriter.stats;
-    uint64_t divergences = 0;
-
-    for (int i = 0; i < COLO_N_REASONS; i++) {
-        divergences += st->divergences[i];
-    }
-
-    const struct {
-        const char *key;
-        uint64_t value;
-    } stats[COLO_N_STATISTICS] = {
-        { "primary_received", st->primary_received },
-        { "compared", st->compared },
-        { "released", st->released },
-        { "uncompared", st->uncompared },
-        { "primary_dropped", st->primary_dropped },
-        { "primary_superseded", st->primary_superseded },
-        { "secondary_dropped", st->secondary_dropped },
-        { "malformed", st->malformed },
-        { "requests", st->requests },
-        { "coalesced", st->coalesced },
-        { "checkpoints", st->checkpoints },
-        { "divergences", divergences },
-        { "connections", hmap_count(&inst->conns) },
-        { "held", inst->n_held },
-        { "rewritten", rw->rewritten },
-        { "rewrite_conns", hmap_count(&inst->rewriter.conns) },
-        { "rewrite_learned", rw->learned },
-    };
-
-    for (size_t i = 0; i < COLO_N_STATISTICS; i++) {
-        keys[i] = stats[i].key;
-        values[i] = MIN(stats[i].value, INT64_MAX);
-    }
-}
-
 static void
 write_status(const struct ovsrec_colo *row, bool with_statistics)
 {
     const struct colo_config *cfg = config_find(&configs, row->id);
-    const char *keys[COLO_N_STATISTICS];
-    int64_t values[COLO_N_STATISTICS];
     struct smap status = SMAP_INITIALIZER(&status);
+    struct colo_instance_status st;
     struct colo_instance *inst;
 
     if (!cfg) {
@@ -269,22 +220,22 @@ write_status(const struct ovsrec_colo *row, bool with_statistics)
     }
 
     inst = colo_instance_get(row->id);
-    ovs_mutex_lock(&inst->mutex);
-    smap_add(&status, "state", colo_state_to_string(inst->state));
-    put_request_status(&inst->request, &status);
-    if (with_statistics) {
-        get_statistics(inst, keys, values);
-    }
-    ovs_mutex_unlock(&inst->mutex);
-
+    colo_instance_get_status(inst, &st);
+    smap_add(&status, "state", colo_state_to_string(st.state));
+    put_request_status(&st.request, &status);
     if (cfg->error) {
         smap_add(&status, "error", cfg->error);
     }
     ovsrec_colo_set_status(row, &status);
-    if (with_statistics) {
-        ovsrec_colo_set_statistics(row, keys, values, COLO_N_STATISTICS);
-    }
     smap_destroy(&status);
+
+    if (with_statistics) {
+        const char *keys[COLO_N_DB_STATS];
+        int64_t values[COLO_N_DB_STATS];
+        size_t n = colo_instance_stats_to_db(inst, keys, values);
+
+        ovsrec_colo_set_statistics(row, keys, values, n);
+    }
 }
 
 /* Follows the bridge's statistics interval, with the same floor; like the

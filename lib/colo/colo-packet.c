@@ -215,30 +215,45 @@ struct skip {
     size_t end;
 };
 
+/* The bytes of MEMBER, a field of header STRUCT that starts 'BASE' bytes
+ * into the packet's 'ofs'. */
+#define SKIP_FIELD(BASE, STRUCT, MEMBER)                                 \
+    (struct skip) {                                                     \
+        (BASE) + offsetof(STRUCT, MEMBER),                              \
+        (BASE) + offsetof(STRUCT, MEMBER) + sizeof ((STRUCT *) 0)->MEMBER \
+    }
+
 static size_t
 skips_for(const struct colo_packet *p, struct skip skips[4])
 {
     size_t n = 0;
 
     if (p->key.dl_type == htons(ETH_TYPE_IP)) {
-        /* Identification, TTL, header checksum. */
-        skips[n++] = (struct skip) { 4, 6 };
-        skips[n++] = (struct skip) { 8, 9 };
-        skips[n++] = (struct skip) { 10, 12 };
+        skips[n++] = SKIP_FIELD(0, struct ip_header, ip_id);
+        skips[n++] = SKIP_FIELD(0, struct ip_header, ip_ttl);
+        skips[n++] = SKIP_FIELD(0, struct ip_header, ip_csum);
     } else if (p->key.dl_type == htons(ETH_TYPE_IPV6)) {
-        /* Flow label (bytes 1 to 3; the high nibble of byte 1, part of the
-         * traffic class, is compared apart), hop limit. */
-        skips[n++] = (struct skip) { 1, 4 };
-        skips[n++] = (struct skip) { 7, 8 };
+        /* The flow label is the low 20 bits of the first word: its bytes
+         * 1 to 3 are skipped, and the high nibble of byte 1, part of the
+         * traffic class, is compared apart. */
+        struct skip flow = SKIP_FIELD(0, struct ovs_16aligned_ip6_hdr,
+                                      ip6_ctlun.ip6_un1.ip6_un1_flow);
+
+        skips[n++] = (struct skip) { flow.start + 1, flow.end };
+        skips[n++] = SKIP_FIELD(0, struct ovs_16aligned_ip6_hdr,
+                                ip6_ctlun.ip6_un1.ip6_un1_hlim);
     }
 
     if (p->l4_ofs) {
         /* The transport checksum. */
         if (p->key.nw_proto == IPPROTO_UDP) {
-            skips[n++] = (struct skip) { p->l4_ofs + 6, p->l4_ofs + 8 };
-        } else if (p->key.nw_proto == IPPROTO_ICMP
-                   || p->key.nw_proto == IPPROTO_ICMPV6) {
-            skips[n++] = (struct skip) { p->l4_ofs + 2, p->l4_ofs + 4 };
+            skips[n++] = SKIP_FIELD(p->l4_ofs, struct udp_header, udp_csum);
+        } else if (p->key.nw_proto == IPPROTO_ICMP) {
+            skips[n++] = SKIP_FIELD(p->l4_ofs, struct icmp_header,
+                                    icmp_csum);
+        } else if (p->key.nw_proto == IPPROTO_ICMPV6) {
+            skips[n++] = SKIP_FIELD(p->l4_ofs, struct icmp6_header,
+                                    icmp6_cksum);
         }
     }
     return n;

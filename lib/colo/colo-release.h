@@ -28,11 +28,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "openvswitch/hmap.h"
-#include "openvswitch/list.h"
 #include "ovs-atomic.h"
 
-struct colo_datapath;
-struct colo_held;
 struct nlattr;
 
 struct colo_release {
@@ -60,11 +57,5 @@ struct colo_release *colo_release_use(struct colo_release_set *,
 void colo_release_unuse(struct colo_release *);
 void colo_release_set_sweep(struct colo_release_set *);
 size_t colo_release_set_count(const struct colo_release_set *);
-
-size_t colo_release_execute(const struct colo_datapath *,
-                            struct ovs_list *held);
-struct colo_held *colo_held_alloc(void);
-void colo_held_free(struct colo_held *);
-void colo_held_free_list(struct ovs_list *);
 
 #endif /* colo/colo-release.h */

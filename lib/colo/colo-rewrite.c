@@ -22,10 +22,9 @@
 #include "colo/colo-rewrite.h"
 
 #include <string.h>
-#include "colo/colo-instance.h"
-#include "colo/colo-odp.h"
 #include "colo/colo-packet.h"
 #include "colo/colo-segment.h"
+#include "colo/colo-stats.h"
 #include "coverage.h"
 #include "dp-packet.h"
 #include "openvswitch/dynamic-string.h"
@@ -186,7 +185,7 @@ conn_learn(struct colo_rewriter *rw, struct colo_rewrite_conn *conn,
     conn->seq_offset = conn->svm_isn + 1 - view->ack;
     if (conn->svm_has_ts && seg->ts) {
         conn->ts_offset = (conn->svm_tsval
-                           - colo_segment_get32(seg, seg->ts + 4));
+                           - colo_segment_get32(seg, seg->tsecr));
         conn->has_ts_offset = true;
     }
     conn->learned = true;
@@ -254,10 +253,10 @@ answer_svm_retransmission(struct colo_rewrite_conn *conn,
                           struct colo_segment *seg, uint32_t ack)
 {
     if (conn->svm_retx && colo_seq_le(conn->svm_retx_end, ack)) {
-        uint32_t tsecr = colo_segment_get32(seg, seg->ts + 4);
+        uint32_t tsecr = colo_segment_get32(seg, seg->tsecr);
 
         if (colo_seq_lt(tsecr, conn->svm_retx_tsval)) {
-            colo_segment_put32(seg, seg->ts + 4, conn->svm_retx_tsval);
+            colo_segment_put32(seg, seg->tsecr, conn->svm_retx_tsval);
         }
         conn->svm_retx = false;
     }
@@ -370,8 +369,8 @@ rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
             add32(seg, seg->sack + i, conn->seq_offset);
         }
         if (seg->ts && conn->has_ts_offset) {
-            keep_svm_clock_ahead(conn, colo_segment_get32(seg, seg->ts + 4));
-            add32(seg, seg->ts + 4, conn->ts_offset);
+            keep_svm_clock_ahead(conn, colo_segment_get32(seg, seg->tsecr));
+            add32(seg, seg->tsecr, conn->ts_offset);
             if (!ctx->failed_over) {
                 answer_svm_retransmission(conn, seg, view->ack);
             }
@@ -428,34 +427,24 @@ rewrite_packet(struct rewrite_ctx *ctx, enum colo_mode mode,
 }
 
 /* Rewrites, in place, the packets of 'batch' that 'mode' (COLO_TO_GUEST or
- * COLO_FROM_GUEST) crosses for instance 'inst'. */
+ * COLO_FROM_GUEST) crosses, following at most 'max_conns' connections; a
+ * 'failed_over' instance follows no new ones. */
 void
-colo_rewrite_batch(struct colo_instance *inst, enum colo_mode mode,
-                   struct dp_packet_batch *batch)
+colo_rewriter_batch(struct colo_rewriter *rw, enum colo_mode mode,
+                    unsigned int max_conns, bool failed_over,
+                    struct dp_packet_batch *batch)
 {
-    struct dp_packet *packet;
-
-    ovs_mutex_lock(&inst->mutex);
     struct rewrite_ctx ctx = {
-        .rw = &inst->rewriter,
-        .max_conns = inst->options.max_conns,
-        .failed_over = inst->state == COLO_STATE_FAILED_OVER,
+        .rw = rw,
+        .max_conns = max_conns,
+        .failed_over = failed_over,
         .now = time_msec(),
     };
+    struct dp_packet *packet;
+
     DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
         rewrite_packet(&ctx, mode, packet);
     }
-    ovs_mutex_unlock(&inst->mutex);
-}
-
-void
-colo_rewrite_execute(const struct colo_odp_action *action,
-                     struct dp_packet_batch *batch, bool should_steal)
-{
-    colo_rewrite_batch(colo_instance_get(action->id), action->mode, batch);
-    /* The packets go on with the flow's next actions.  As its last action
-     * this one owns them, and nothing is left to do with them. */
-    dp_packet_delete_batch(batch, should_steal);
 }
 
 /* The checkpoint made the SVM a copy of the PVM: its connections now have
@@ -492,18 +481,31 @@ colo_rewriter_expire(struct colo_rewriter *rw, long long int now,
     }
 }
 
+#define REWRITE_COUNTER(MEMBER, SHOW, DB) \
+    { SHOW, DB, offsetof(struct colo_rewrite_stats, MEMBER) },
+static const struct colo_counter rewrite_counters[] = {
+    COLO_REWRITE_COUNTERS(REWRITE_COUNTER)
+};
+
 void
 colo_rewriter_format(const struct colo_rewriter *rw, struct ds *s)
 {
-    const struct colo_rewrite_stats *st = &rw->stats;
+    ds_put_format(s, "  rewriter: conns=%"PRIuSIZE, hmap_count(&rw->conns));
+    colo_counters_format(rewrite_counters, ARRAY_SIZE(rewrite_counters),
+                         &rw->stats, s);
+    ds_put_char(s, '\n');
+}
 
-    ds_put_format(s, "  rewriter: conns=%"PRIuSIZE" rewritten=%"PRIu64
-                  " learned=%"PRIu64" closed=%"PRIu64" expired=%"PRIu64
-                  " limit_hits=%"PRIu64" untracked=%"PRIu64
-                  " bad_frames=%"PRIu64" bad_options=%"PRIu64"\n",
-                  hmap_count(&rw->conns), st->rewritten, st->learned,
-                  st->closed, st->expired, st->limit_hits, st->untracked,
-                  st->malformed, st->bad_options);
+/* Adds the rewriter's statistics for the COLO table to 'keys' and
+ * 'values', from index '*n_stats' on (see colo_counters_to_db()). */
+void
+colo_rewriter_stats_to_db(const struct colo_rewriter *rw, const char *keys[],
+                          int64_t values[], size_t *n_stats)
+{
+    colo_counters_to_db(rewrite_counters, ARRAY_SIZE(rewrite_counters),
+                        &rw->stats, keys, values, n_stats);
+    colo_stats_put(keys, values, n_stats, "rewrite_conns",
+                   hmap_count(&rw->conns));
 }
 
 /* Formats the connections 'rw' follows, a line each, for

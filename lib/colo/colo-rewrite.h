@@ -33,29 +33,22 @@
  * every offset becomes 0. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include "colo/colo.h"
+#include "colo/colo-stats.h"
+#include "colo/colo-types.h"
 #include "openvswitch/hmap.h"
 
-struct colo_instance;
-struct colo_odp_action;
 struct dp_packet_batch;
 struct ds;
 
+/* Its counters (colo-stats.h). */
 struct colo_rewrite_stats {
-    uint64_t rewritten;         /* Packets changed. */
-    uint64_t learned;           /* Offsets learned on a handshake. */
-    uint64_t closed;            /* Connections ended by FIN or RST. */
-    uint64_t expired;           /* Connections forgotten when idle. */
-    uint64_t limit_hits;        /* Connections not tracked: max_conns. */
-    uint64_t untracked;         /* TCP packets of no known connection,
-                                 * passed as they came. */
-    uint64_t malformed;         /* Frames that failed to parse, passed as
-                                 * they came. */
-    uint64_t bad_options;       /* Options cut short by a bad length. */
+    COLO_REWRITE_COUNTERS(COLO_COUNTER_MEMBER)
 };
 
-/* The rewriter's part of an instance, guarded by the instance's mutex. */
+/* The rewriter's part of an instance.  Nothing here locks: the instance
+ * that owns it does (colo-instance.h). */
 struct colo_rewriter {
     struct hmap conns;          /* struct colo_rewrite_conn, by key. */
     struct colo_rewrite_stats stats;
@@ -69,9 +62,12 @@ void colo_rewriter_format(const struct colo_rewriter *, struct ds *);
 void colo_rewriter_format_conns(const struct colo_rewriter *,
                                 long long int now, struct ds *);
 
-void colo_rewrite_batch(struct colo_instance *, enum colo_mode,
-                        struct dp_packet_batch *);
-void colo_rewrite_execute(const struct colo_odp_action *,
-                          struct dp_packet_batch *, bool should_steal);
+void colo_rewriter_stats_to_db(const struct colo_rewriter *,
+                               const char *keys[], int64_t values[],
+                               size_t *n_stats);
+
+void colo_rewriter_batch(struct colo_rewriter *, enum colo_mode,
+                         unsigned int max_conns, bool failed_over,
+                         struct dp_packet_batch *);
 
 #endif /* colo/colo-rewrite.h */

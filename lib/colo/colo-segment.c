@@ -25,8 +25,6 @@
 #include "dp-packet.h"
 #include "packets.h"
 
-#define TCP_CSUM_OFS 16
-
 /* The TCP options that carry sequence numbers or timestamps. */
 #define TCPOPT_EOL 0
 #define TCPOPT_NOP 1
@@ -59,7 +57,8 @@ find_options(struct colo_segment *seg)
             return;
         }
         if (kind == TCPOPT_TIMESTAMP && len == TCPOLEN_TIMESTAMP) {
-            seg->ts = i + 2;
+            seg->ts = i + 2 + offsetof(struct colo_tcp_timestamp, tsval);
+            seg->tsecr = i + 2 + offsetof(struct colo_tcp_timestamp, tsecr);
         } else if (kind == TCPOPT_SACK && len > 2
                    && (len - 2) % TCPOLEN_SACK_BLOCK == 0) {
             seg->sack = i + 2;
@@ -114,11 +113,11 @@ colo_segment_put32(struct colo_segment *seg, size_t ofs, uint32_t value)
     memcpy(seg->tcp + ofs, &x, sizeof x);
     if (seg->fix_csum) {
         memcpy(new_words, seg->tcp + first, n_words * 2);
-        memcpy(&csum, seg->tcp + TCP_CSUM_OFS, sizeof csum);
+        memcpy(&csum, seg->tcp + COLO_TCP_CSUM_OFS, sizeof csum);
         for (size_t i = 0; i < n_words; i++) {
             csum = recalc_csum16(csum, old_words[i], new_words[i]);
         }
-        memcpy(seg->tcp + TCP_CSUM_OFS, &csum, sizeof csum);
+        memcpy(seg->tcp + COLO_TCP_CSUM_OFS, &csum, sizeof csum);
     }
     seg->changed = true;
 }

@@ -24,13 +24,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "packets.h"
 
 struct colo_packet;
 struct dp_packet;
 
 /* Offsets of header fields that get rewritten. */
-#define COLO_TCP_SEQ_OFS 4
-#define COLO_TCP_ACK_OFS 8
+#define COLO_TCP_SEQ_OFS offsetof(struct tcp_header, tcp_seq)
+#define COLO_TCP_ACK_OFS offsetof(struct tcp_header, tcp_ack)
+#define COLO_TCP_CSUM_OFS offsetof(struct tcp_header, tcp_csum)
+
+/* The TCP timestamp option (RFC 7323) after its kind and length. */
+struct colo_tcp_timestamp {
+    ovs_16aligned_be32 tsval;
+    ovs_16aligned_be32 tsecr;
+};
 
 struct colo_segment {
     uint8_t *tcp;               /* Its header, inside the frame. */
@@ -41,7 +49,8 @@ struct colo_segment {
 
     /* Offsets in the header of the options Linux acts on (the last of each
      * kind), or 0. */
-    size_t ts;                  /* The timestamp option's TSval. */
+    size_t ts;                  /* The timestamp option's TSval... */
+    size_t tsecr;               /* ...and its echo. */
     size_t sack;                /* The first SACK block edge... */
     size_t sack_len;            /* ...and the bytes of blocks. */
     bool bad_options;           /* Parsing stopped at a bad length. */

@@ -162,17 +162,18 @@ waiter_try_reply(struct colo_waiter *w, long long int now)
 {
     struct colo_instance *inst = w->inst;
     struct ds reply = DS_EMPTY_INITIALIZER;
+    struct colo_instance_status status;
     char *error = NULL;
     bool done = true;
 
-    ovs_mutex_lock(&inst->mutex);
-    if (inst->role == COLO_ROLE_SECONDARY) {
+    colo_instance_get_status(inst, &status);
+    if (status.role == COLO_ROLE_SECONDARY) {
         error = xasprintf("instance %"PRIu32" is secondary: only a primary "
                           "raises checkpoint requests", inst->id);
-    } else if (inst->state == COLO_STATE_FAILED_OVER) {
+    } else if (status.state == COLO_STATE_FAILED_OVER) {
         error = xasprintf("instance %"PRIu32" has failed over", inst->id);
-    } else if (inst->state == COLO_STATE_CHECKPOINT_REQUESTED) {
-        colo_request_format(&inst->request, &reply);
+    } else if (status.state == COLO_STATE_CHECKPOINT_REQUESTED) {
+        colo_request_format(&status.request, &reply);
         ds_put_char(&reply, '\n');
     } else if (now >= w->deadline) {
         error = xasprintf("instance %"PRIu32": no checkpoint request within "
@@ -180,7 +181,6 @@ waiter_try_reply(struct colo_waiter *w, long long int now)
     } else {
         done = false;
     }
-    ovs_mutex_unlock(&inst->mutex);
 
     if (error) {
         unixctl_command_reply_error(w->conn, error);

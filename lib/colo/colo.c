@@ -14,72 +14,31 @@
  * limitations under the License.
  */
 
-/* Dispatch of the datapath's COLO action to the mirror, the compare and the
- * rewriter, and the names of the modes. */
+/* The top of COLO (colo.h): dispatch of the datapath's COLO action to the
+ * mirror, the compare and the rewriter, and the non-PMD context's run and
+ * wait. */
 
 #include <config.h>
 #include "colo/colo.h"
 
-#include <string.h>
+#include <stdlib.h>
 #include "colo/colo-compare.h"
 #include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
-#include "colo/colo-rewrite.h"
 #include "colo/colo-unixctl.h"
 #include "coverage.h"
 #include "dp-packet.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovs-thread.h"
 #include "seq.h"
+#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(colo);
 
 COVERAGE_DEFINE(colo_mirrored);
 COVERAGE_DEFINE(colo_bad_action);
-
-static const char *const colo_mode_names[COLO_N_MODES] = {
-    [COLO_MIRROR] = "mirror",
-    [COLO_PRIMARY] = "primary",
-    [COLO_SECONDARY] = "secondary",
-    [COLO_TO_GUEST] = "to_guest",
-    [COLO_FROM_GUEST] = "from_guest",
-};
-
-const char *
-colo_mode_to_string(enum colo_mode mode)
-{
-    return mode < COLO_N_MODES ? colo_mode_names[mode] : "<unknown>";
-}
-
-bool
-colo_mode_from_string(const char *s, enum colo_mode *mode)
-{
-    for (int i = 0; i < COLO_N_MODES; i++) {
-        if (!strcmp(s, colo_mode_names[i])) {
-            *mode = i;
-            return true;
-        }
-    }
-    return false;
-}
-
-static const char *const colo_reason_names[COLO_N_REASONS] = {
-    [COLO_REASON_NONE] = "none",
-    [COLO_REASON_PAYLOAD] = "payload",
-    [COLO_REASON_LENGTH] = "length",
-    [COLO_REASON_TCP_FLAGS] = "tcp_flags",
-    [COLO_REASON_TIMEOUT] = "timeout",
-    [COLO_REASON_QUEUE_FULL] = "queue_full",
-    [COLO_REASON_HELD_LIMIT] = "held_limit",
-    [COLO_REASON_CONN_LIMIT] = "conn_limit",
-};
-
-const char *
-colo_reason_to_string(enum colo_reason reason)
-{
-    return reason < COLO_N_REASONS ? colo_reason_names[reason] : "<unknown>";
-}
 
 /* Called on the main thread by the datapath, before any COLO action runs,
  * and by the COLO table's binding; only the first call does anything. */
@@ -89,8 +48,7 @@ colo_init(void)
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
 
     if (ovsthread_once_start(&once)) {
-        colo_deferred_seq = seq_create();
-        colo_status_seq = seq_create();
+        colo_compare_module_init();
         colo_instances_init();
         colo_unixctl_register();
         ovsthread_once_done(&once);
@@ -149,11 +107,67 @@ colo_execute(const struct colo_datapath *dp, struct dp_packet_batch *batch,
         break;
     case COLO_PRIMARY:
     case COLO_SECONDARY:
-        colo_compare_input(dp, &action, batch, should_steal);
+        colo_compare_input(&colo_instance_get(action.id)->compare, dp,
+                           &action, batch, should_steal);
         break;
     case COLO_TO_GUEST:
     case COLO_FROM_GUEST:
-        colo_rewrite_execute(&action, batch, should_steal);
+        colo_instance_rewrite(colo_instance_get(action.id), action.mode,
+                              batch);
+        /* The packets go on with the flow's next actions.  As its last
+         * action this one owns them, and nothing is left to do with
+         * them. */
+        dp_packet_delete_batch(batch, should_steal);
         break;
     }
+}
+
+/* The datapath's non-PMD context.  Several datapaths may call colo_run()
+ * and colo_wait(), each from its own main loop: 'colo_run_mutex' keeps
+ * what they share. */
+static struct ovs_mutex colo_run_mutex = OVS_MUTEX_INITIALIZER;
+static uint64_t colo_run_seqno OVS_GUARDED_BY(colo_run_mutex);
+static long long int colo_next_scan OVS_GUARDED_BY(colo_run_mutex)
+    = LLONG_MAX;
+
+/* Called by the datapath's non-PMD context: packets released by
+ * checkpoint-done, failover or other threads leave here, and each instance
+ * is scanned for timeouts and connections that are over.  Returns true if
+ * it released packets, which the caller then flushes. */
+bool
+colo_run(const struct colo_datapath *dp)
+    OVS_EXCLUDED(colo_run_mutex)
+{
+    struct colo_instance **instances;
+    long long int next_scan = LLONG_MAX;
+    long long int now = time_msec();
+    size_t n_released = 0;
+    size_t n;
+
+    ovs_mutex_lock(&colo_run_mutex);
+    colo_run_seqno = seq_read(colo_deferred_seq);
+    ovs_mutex_unlock(&colo_run_mutex);
+
+    instances = colo_instances_get_all(&n);
+    for (size_t i = 0; i < n; i++) {
+        n_released += colo_instance_run(instances[i], dp, now, &next_scan);
+    }
+    free(instances);
+
+    ovs_mutex_lock(&colo_run_mutex);
+    colo_next_scan = next_scan;
+    ovs_mutex_unlock(&colo_run_mutex);
+    return n_released > 0;
+}
+
+void
+colo_wait(void)
+    OVS_EXCLUDED(colo_run_mutex)
+{
+    ovs_mutex_lock(&colo_run_mutex);
+    seq_wait(colo_deferred_seq, colo_run_seqno);
+    if (colo_next_scan != LLONG_MAX) {
+        poll_timer_wait_until(colo_next_scan);
+    }
+    ovs_mutex_unlock(&colo_run_mutex);
 }

@@ -17,77 +17,20 @@
 #ifndef COLO_COLO_H
 #define COLO_COLO_H 1
 
-/* The COLO proxy in the userspace datapath: what each mode of the COLO
- * action does with a batch of packets.
+/* The COLO proxy in the userspace datapath: the one entry point that
+ * dpif-netdev calls, and the only layer that calls into every part of COLO
+ * (the mirror here, the compare, the rewriter, the instances).
  *
- * This is the one entry point that dpif-netdev calls.  Nothing here knows
- * about OpenFlow or OVSDB: the datapath hands in packets and the action's
- * attribute (colo-odp.h) and lends a way to run datapath actions on packets,
- * which the action carries translated (a mirror's copy, a release). */
+ * Nothing here knows about OpenFlow or OVSDB: the datapath hands in packets
+ * and the action's attribute (colo-odp.h) and lends a way to run datapath
+ * actions on packets (struct colo_datapath, colo-types.h), which the action
+ * carries translated (a mirror's copy, a release). */
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include "openvswitch/types.h"
+#include "colo/colo-types.h"
 
-struct conntrack;
 struct dp_packet_batch;
-struct flow;
 struct nlattr;
-
-/* What a COLO action does.  The values are part of the OpenFlow wire format
- * (lib/ofp-colo.h) and of the datapath action (colo-odp.h): never renumber. */
-enum colo_mode {
-    COLO_MIRROR = 0,      /* Primary host: copy client packets to the
-                           * secondary host. */
-    COLO_PRIMARY = 1,     /* Primary host: PVM output into the compare, held
-                           * until released. */
-    COLO_SECONDARY = 2,   /* Primary host: SVM output into the compare,
-                           * consumed there. */
-    COLO_TO_GUEST = 3,    /* Secondary host: client packets on their way to
-                           * the SVM (ack shifted). */
-    COLO_FROM_GUEST = 4,  /* Secondary host: SVM packets on their way out
-                           * (seq shifted). */
-};
-#define COLO_N_MODES 5
-
-const char *colo_mode_to_string(enum colo_mode);
-bool colo_mode_from_string(const char *, enum colo_mode *);
-
-/* Why the compare asks the COLO frame for a checkpoint. */
-enum colo_reason {
-    COLO_REASON_NONE,
-    COLO_REASON_PAYLOAD,        /* Different bytes. */
-    COLO_REASON_LENGTH,         /* A packet of a different length. */
-    COLO_REASON_TCP_FLAGS,      /* SYN, FIN or RST at different places. */
-    COLO_REASON_TIMEOUT,        /* A packet waited compare_timeout. */
-    COLO_REASON_QUEUE_FULL,     /* A connection held max_queue_size. */
-    COLO_REASON_HELD_LIMIT,     /* The instance held max_held packets. */
-    COLO_REASON_CONN_LIMIT,     /* The instance had max_conns
-                                 * connections. */
-};
-#define COLO_N_REASONS (COLO_REASON_CONN_LIMIT + 1)
-
-const char *colo_reason_to_string(enum colo_reason);
-
-/* What a datapath lends COLO: the executing thread's context for one batch,
- * or the non-PMD context for colo_run(). */
-struct colo_datapath {
-    void *aux;                  /* The executing thread's context. */
-    const void *owner;          /* The datapath: held packets are released
-                                 * only through the datapath they came
-                                 * from. */
-    struct conntrack *conntrack;        /* The datapath's conntrack. */
-
-    /* Runs the datapath actions 'actions' on 'batch' in the executing
-     * thread; takes ownership of the packets.  'flow' describes the
-     * packets, or is NULL for the flow being executed (none, in
-     * colo_run()); the compare gives NULL only for actions that do not
-     * read the flow. */
-    void (*execute)(void *aux, struct dp_packet_batch *batch,
-                    const struct flow *flow,
-                    const struct nlattr *actions, size_t actions_len);
-};
 
 void colo_init(void);
 void colo_execute(const struct colo_datapath *, struct dp_packet_batch *,
