@@ -24,8 +24,8 @@
  * compared here, packet by packet, oldest primary against oldest
  * secondary.
  *
- * Nothing here locks: the instance that owns the connection does
- * (colo-instance.h).  Secondary packets that have served their purpose are
+ * Nothing here locks: the compare that owns the connection does
+ * (colo-compare.h).  Secondary packets that have served their purpose are
  * moved to a 'dropped' list that the caller frees and counts. */
 
 #include <stdbool.h>
@@ -41,7 +41,7 @@
 struct ds;
 
 struct colo_conn {
-    struct hmap_node node;          /* In the instance's 'conns'. */
+    struct hmap_node node;          /* In the compare's 'conns'. */
     struct colo_packet_key key;
     enum colo_packet_kind kind;
 

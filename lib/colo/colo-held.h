@@ -38,7 +38,7 @@ struct colo_held {
     struct dp_packet *packet;
     struct colo_release *release;   /* Primary: how it leaves. */
     long long int arrival;          /* time_msec() when it came in. */
-    uint64_t order;                 /* Arrival order in the instance. */
+    uint64_t order;                 /* Arrival order in the compare. */
     bool matched;                   /* Datagram: the secondary sent it. */
     struct colo_packet view;
 };

@@ -42,7 +42,7 @@ struct colo_release {
     uint64_t actions[];         /* struct nlattr[], 'actions_len' bytes. */
 };
 
-/* The releases of one instance.  The instance's mutex protects the map;
+/* The releases of one compare.  The compare's mutex protects the map;
  * colo_release_unuse() may be called without it. */
 struct colo_release_set {
     struct hmap map;
