@@ -95,4 +95,4 @@ tests_oss_fuzz_colo_actions_target_LDFLAGS = $(LIB_FUZZING_ENGINE)
 MAN_FRAGMENTS += lib/colo/colo-unixctl.man
 
 bin_SCRIPTS += utilities/ovs-colo-agent
-EXTRA_DIST += utilities/ovs-colo-agent
+EXTRA_DIST += utilities/ovs-colo-agent utilities/ovs-colo-flows
