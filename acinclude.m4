@@ -87,3 +87,44 @@ AC_DEFUN([OVS_COLO_CHECK_PYTHON3], [
         [AC_MSG_ERROR([no Python 3 with the netaddr module: apt-get install python3-netaddr])])
   PYTHON3=$ovs_colo_cv_python3
 ])
+
+dnl OVS_COLO_CHECK_PMD_PORTS
+dnl
+dnl The ports that PMD threads poll: DPDK (vhost-user and other DPDK ports)
+dnl and AF_XDP.  Both are on by default, from Debian's packages, as OVS-COLO
+dnl is meant for the datapath people deploy; --without-dpdk and
+dnl --disable-afxdp build without them.  A default that finds its library
+dnl missing stops with the package to install rather than quietly building
+dnl without it.
+AC_DEFUN([OVS_COLO_CHECK_PMD_PORTS], [
+  AC_ARG_WITH([dpdk],
+    [AS_HELP_STRING([--without-dpdk],
+      [build OVS without DPDK ports (default: with Debian's libdpdk-dev)])],
+    [], [with_dpdk=yes])
+  AC_ARG_ENABLE([afxdp],
+    [AS_HELP_STRING([--disable-afxdp],
+      [build OVS without AF_XDP ports (default: with libxdp-dev and
+       libbpf-dev)])],
+    [], [enable_afxdp=yes])
+  AC_CHECK_PROG([PKG_CONFIG], [pkg-config], [pkg-config])
+
+  ovs_colo_dpdk=no
+  AS_IF([test "$with_dpdk" != no], [
+    AC_MSG_CHECKING([for DPDK])
+    AS_IF([test -n "$PKG_CONFIG" && $PKG_CONFIG --exists libdpdk],
+          [ovs_colo_dpdk=`$PKG_CONFIG --modversion libdpdk`
+           AC_MSG_RESULT([$ovs_colo_dpdk])],
+          [AC_MSG_RESULT([no])
+           AC_MSG_ERROR([DPDK not found: apt-get install libdpdk-dev (or utilities/ovs-colo-install-deps), or configure --without-dpdk])])
+    OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --with-dpdk=shared"])
+
+  ovs_colo_afxdp=no
+  AS_IF([test "$enable_afxdp" != no], [
+    AC_MSG_CHECKING([for libxdp and libbpf])
+    AS_IF([test -n "$PKG_CONFIG" && $PKG_CONFIG --exists libxdp libbpf],
+          [ovs_colo_afxdp="libxdp `$PKG_CONFIG --modversion libxdp`"
+           AC_MSG_RESULT([$ovs_colo_afxdp])],
+          [AC_MSG_RESULT([no])
+           AC_MSG_ERROR([libxdp or libbpf not found: apt-get install libxdp-dev libbpf-dev (or utilities/ovs-colo-install-deps), or configure --disable-afxdp])])
+    OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --enable-afxdp"])
+])
