@@ -54,6 +54,7 @@ COVERAGE_DEFINE(colo_primary_dropped);
 COVERAGE_DEFINE(colo_primary_superseded);
 COVERAGE_DEFINE(colo_conn_expired);
 COVERAGE_DEFINE(colo_secondary_forwarded);
+COVERAGE_DEFINE(colo_held_copied);
 COVERAGE_DEFINE(colo_checkpoint_request);
 COVERAGE_DEFINE(colo_checkpoint_coalesced);
 
@@ -92,12 +93,16 @@ held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
 {
     struct colo_held *held = colo_held_alloc();
 
-    /* A held DPDK mbuf would pin its mempool: hold a copy. */
-    if (packet->source == DPBUF_DPDK) {
+    /* A packet whose memory is not its own, a DPDK port's mbuf or an
+     * AF_XDP port's UMEM frame, would keep it from its port for as long as
+     * it is held: the port has a fixed number of them and, once the
+     * compare holds them all, drops what it receives.  Hold a copy. */
+    if (packet->source != DPBUF_MALLOC) {
         struct dp_packet *copy = dp_packet_clone(packet);
 
         dp_packet_delete(packet);
         packet = copy;
+        COVERAGE_INC(colo_held_copied);
     }
     /* conntrack may free the connection this points to while the packet
      * waits. */
