@@ -379,18 +379,14 @@ colo_instance_get_options(struct colo_instance *inst,
     ovs_mutex_unlock(&inst->mutex);
 }
 
-static void
-get_status(struct colo_instance *inst, struct colo_instance_status *status)
-    OVS_REQUIRES(inst->mutex)
+/* 'inst''s protection state, given whether its compare's request waits
+ * for checkpoint-done. */
+static enum colo_state
+instance_state(const struct colo_instance *inst, bool requested)
 {
-    bool requested = colo_compare_get_request(&inst->compare,
-                                              &status->request);
-
-    status->role = inst->role;
-    status->state = (colo_instance_is_failed_over(inst)
-                     ? COLO_STATE_FAILED_OVER
-                     : requested ? COLO_STATE_CHECKPOINT_REQUESTED
-                     : COLO_STATE_PROTECTED);
+    return (colo_instance_is_failed_over(inst) ? COLO_STATE_FAILED_OVER
+            : requested ? COLO_STATE_CHECKPOINT_REQUESTED
+            : COLO_STATE_PROTECTED);
 }
 
 void
@@ -398,8 +394,12 @@ colo_instance_get_status(struct colo_instance *inst,
                          struct colo_instance_status *status)
     OVS_EXCLUDED(inst->mutex)
 {
+    bool requested;
+
     ovs_mutex_lock(&inst->mutex);
-    get_status(inst, status);
+    requested = colo_compare_get_request(&inst->compare, &status->request);
+    status->role = inst->role;
+    status->state = instance_state(inst, requested);
     ovs_mutex_unlock(&inst->mutex);
 }
 
@@ -458,15 +458,17 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     OVS_EXCLUDED(inst->mutex)
 {
     struct colo_compare *cmp = &inst->compare;
-    struct colo_instance_status status;
 
+    /* Both locks for the whole report, so that its state, request and
+     * counters are of one moment. */
     ovs_mutex_lock(&inst->mutex);
-    get_status(inst, &status);
+    ovs_mutex_lock(&cmp->mutex);
     ds_put_format(s, "instance %"PRIu32, inst->id);
     if (inst->name && inst->name[0]) {
         ds_put_format(s, " (%s)", inst->name);
     }
-    ds_put_format(s, ": %s", colo_state_to_string(status.state));
+    ds_put_format(s, ": %s", colo_state_to_string(
+                      instance_state(inst, cmp->requested)));
     if (inst->role != COLO_ROLE_NONE) {
         ds_put_format(s, ", %s", colo_role_to_string(inst->role));
     }
@@ -474,8 +476,6 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     ds_put_cstr(s, "  options: ");
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');
-
-    ovs_mutex_lock(&cmp->mutex);
     colo_compare_format_now(cmp, s);
     ds_put_cstr(s, "  last request: ");
     colo_request_format(&cmp->request, s);
