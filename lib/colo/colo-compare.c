@@ -54,7 +54,6 @@ COVERAGE_DEFINE(colo_primary_dropped);
 COVERAGE_DEFINE(colo_primary_superseded);
 COVERAGE_DEFINE(colo_conn_expired);
 COVERAGE_DEFINE(colo_secondary_forwarded);
-COVERAGE_DEFINE(colo_held_copied);
 COVERAGE_DEFINE(colo_checkpoint_request);
 COVERAGE_DEFINE(colo_checkpoint_coalesced);
 
@@ -80,6 +79,10 @@ struct compare_ctx {
     struct ovs_list dropped;            /* Secondary colo_held to free. */
     struct ovs_list freed_primary;      /* Primary colo_held to free,
                                          * counted already. */
+
+    /* This batch's held packets in a port's memory (colo_held_own()). */
+    struct colo_held *borrowed[NETDEV_MAX_BURST];
+    size_t n_borrowed;
 };
 
 static void compare_request(struct colo_compare *cmp, enum colo_reason,
@@ -87,26 +90,25 @@ static void compare_request(struct colo_compare *cmp, enum colo_reason,
     OVS_REQUIRES(cmp->mutex);
 
 static struct colo_held *
-held_create(const struct compare_ctx *ctx, struct dp_packet *packet,
+held_create(struct compare_ctx *ctx, struct dp_packet *packet,
             const struct colo_packet *view)
     OVS_REQUIRES(ctx->cmp->mutex)
 {
     struct colo_held *held = colo_held_alloc();
 
-    /* A packet whose memory is not its own, a DPDK port's mbuf or an
-     * AF_XDP port's UMEM frame, would keep it from its port for as long as
-     * it is held: the port has a fixed number of them and, once the
-     * compare holds them all, drops what it receives.  Hold a copy. */
-    if (packet->source != DPBUF_MALLOC) {
-        struct dp_packet *copy = dp_packet_clone(packet);
-
-        dp_packet_delete(packet);
-        packet = copy;
-        COVERAGE_INC(colo_held_copied);
-    }
     /* conntrack may free the connection this points to while the packet
      * waits. */
     pkt_metadata_init_conn(&packet->md);
+
+    /* A packet in a port's memory is copied only if it has to wait, once
+     * the batch is compared (own_waiting()): one that leaves at once goes
+     * on as it is, with no copy to make, nor to make again for a DPDK
+     * port. */
+    held->borrowed = !colo_held_packet_is_own(packet);
+    if (held->borrowed) {
+        ovs_assert(ctx->n_borrowed < ARRAY_SIZE(ctx->borrowed));
+        ctx->borrowed[ctx->n_borrowed++] = held;
+    }
 
     held->packet = packet;
     held->release = NULL;
@@ -427,6 +429,39 @@ compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
     }
 }
 
+static void
+mark_leaving(struct ovs_list *list)
+{
+    struct colo_held *held;
+
+    LIST_FOR_EACH (held, node, list) {
+        held->borrowed = false;
+    }
+}
+
+/* Gives each of the batch's packets that stays held, in a connection's
+ * queues, memory of its own (colo_held_own()).  Those that leave now,
+ * released, forwarded or dropped, keep their port's buffer for the little
+ * while it takes: at most until the thread releasing the compare's pending
+ * packets, or colo_run(), gets to them. */
+static void
+own_waiting(struct compare_ctx *ctx)
+    OVS_REQUIRES(ctx->cmp->mutex)
+{
+    if (!ctx->n_borrowed) {
+        return;
+    }
+    mark_leaving(&ctx->release_now);
+    mark_leaving(&ctx->forward);
+    mark_leaving(&ctx->dropped);
+    mark_leaving(&ctx->freed_primary);
+    for (size_t i = 0; i < ctx->n_borrowed; i++) {
+        if (ctx->borrowed[i]->borrowed) {
+            colo_held_own(ctx->borrowed[i]);
+        }
+    }
+}
+
 /* Queues the held packets in 'release' to leave, after those already
  * queued. */
 static void
@@ -521,6 +556,7 @@ colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
     ctx.dp = dp;
     ctx.now = time_msec();
     ctx.release = NULL;
+    ctx.n_borrowed = 0;
     ovs_list_init(&ctx.release_now);
     ovs_list_init(&ctx.forward);
     ovs_list_init(&ctx.dropped);
@@ -549,6 +585,7 @@ colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
         }
     }
     dp_packet_batch_init(batch);
+    own_waiting(&ctx);
 
     size_t n_release = ovs_list_size(&ctx.release_now);
     COVERAGE_ADD(colo_released, n_release);

@@ -40,10 +40,13 @@ struct colo_held {
     long long int arrival;          /* time_msec() when it came in. */
     uint64_t order;                 /* Arrival order in the compare. */
     bool matched;                   /* Datagram: the secondary sent it. */
+    bool borrowed;                  /* 'packet''s memory is a port's. */
     struct colo_packet view;
 };
 
 struct colo_held *colo_held_alloc(void);
+bool colo_held_packet_is_own(const struct dp_packet *);
+void colo_held_own(struct colo_held *);
 void colo_held_free(struct colo_held *);
 void colo_held_free_list(struct ovs_list *);
 
