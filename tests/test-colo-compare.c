@@ -50,7 +50,16 @@
  * 16 and 64 instances (each instance's packets in batches of their own).
  * Every connection is known before the runs are timed.
  *
- *     ovstest test-colo-compare scale [PAIRS] [CSV-FILE] */
+ *     ovstest test-colo-compare scale [PAIRS] [CSV-FILE]
+ *
+ * Held memory, a test rather than a benchmark: the compare copies a packet
+ * in a port's memory (a DPDK port's mbuf, an AF_XDP port's UMEM frame)
+ * only if it has to wait, and one that leaves at once goes on as it came.
+ * Prints, for each batch of a UDP and a TCP sequence, the copies the
+ * compare made (coverage counter colo_held_copied) and what it released;
+ * tests/colo-compare.at says what it must print.
+ *
+ *     ovstest test-colo-compare held-memory */
 
 #include <config.h>
 #undef NDEBUG
@@ -64,7 +73,9 @@
 #include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
 #include "colo/colo-rewrite.h"
+#include "coverage.h"
 #include "dp-packet.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "ovstest.h"
@@ -759,6 +770,251 @@ scale(int argc, char *argv[])
     }
 }
 
+/* Held memory. */
+
+/* Counted by colo-held.c for each packet it copies out of a port's memory.
+ * coverage.c reads a counter only for its own commands
+ * (coverage/read-counter); a counter's count() gives what the calling
+ * thread counted since the last time, and zeroes it.  The compare runs in
+ * this thread alone, and this thread never adds its counts to the totals
+ * (coverage_clear(), from poll_block()): what count() gives is every copy
+ * the compare made since the last call. */
+extern struct coverage_counter counter_colo_held_copied;
+
+/* A port's buffer: the headroom, then the frame. */
+#define HELD_BUF_SIZE 2048
+#define HELD_HEADROOM 128
+
+/* The size of the frames, all of one stream from the guest. */
+#define HELD_FRAME_SIZE 128
+
+/* The packets that the held-memory test hands to the compare; each one's
+ * pkt_mark is its index plus one. */
+enum {
+    HELD_S1, HELD_P1, HELD_P2, HELD_S2, HELD_P3, HELD_S3, HELD_N_PACKETS
+};
+
+static const struct held_spec {
+    const char *name;
+    int frame;                  /* The stream's first, second or third. */
+    bool in_port;               /* In a port's memory, or malloc'd. */
+} held_specs[HELD_N_PACKETS] = {
+    [HELD_S1] = { "secondary 1", 0, true },
+    [HELD_P1] = { "primary 1", 0, true },
+    [HELD_P2] = { "primary 2", 1, true },
+    [HELD_S2] = { "secondary 2", 1, true },
+    [HELD_P3] = { "primary 3", 2, false },
+    [HELD_S3] = { "secondary 3", 2, false },
+};
+
+/* The batches, in turn. */
+static const struct held_batch {
+    enum colo_mode mode;
+    int packets[2];
+    size_t n;
+} held_batches[] = {
+    /* No primary packet yet: secondary 1 waits, a copy. */
+    { COLO_SECONDARY, { HELD_S1 }, 1 },
+    /* Primary 1 matches it and leaves at once, as it came; primary 2 has
+     * nothing to match and waits, a copy. */
+    { COLO_PRIMARY, { HELD_P1, HELD_P2 }, 2 },
+    /* Primary 2 (its copy) leaves; secondary 2 is freed as it came. */
+    { COLO_SECONDARY, { HELD_S2 }, 1 },
+    /* malloc'd packets are the compare's to keep: no copy, waiting or
+     * not. */
+    { COLO_PRIMARY, { HELD_P3 }, 1 },
+    { COLO_SECONDARY, { HELD_S3 }, 1 },
+};
+
+struct held_packet {
+    struct dp_packet *frame;    /* Its bytes, as sent. */
+    uint8_t *buf;               /* Its port's buffer, if in a port's
+                                 * memory. */
+    uintptr_t sent;             /* The dp_packet handed to the compare. */
+};
+
+struct held_test {
+    struct held_packet packets[HELD_N_PACKETS];
+    struct ds released;         /* What the compare released, a line a
+                                 * packet. */
+};
+
+/* Frame 'k' of a stream from the guest: TCP segments follow each other,
+ * datagrams differ by their first byte. */
+static struct dp_packet *
+held_frame(int proto, int k)
+{
+    size_t payload = payload_len(proto, HELD_FRAME_SIZE);
+    struct dp_packet *frame = build_frame(proto, HELD_FRAME_SIZE, 1024,
+                                          1000 + k * payload);
+    char *data = dp_packet_data(frame);
+
+    data[HELD_FRAME_SIZE - payload] = '1' + k;
+    return frame;
+}
+
+/* Returns the packet that packet 'i' of 't' is as it comes from its port:
+ * in the port's buffer, as a DPDK port's mbuf or an AF_XDP port's UMEM
+ * frame is, which dp_packet_delete() leaves to the port (here, the struct
+ * alone is freed), or malloc'd. */
+static struct dp_packet *
+held_packet_create(struct held_test *t, int i)
+{
+    struct held_packet *hp = &t->packets[i];
+    struct dp_packet *p;
+
+    if (hp->buf) {
+        p = xmalloc(sizeof *p);
+        dp_packet_use_stub(p, hp->buf, HELD_BUF_SIZE);
+        dp_packet_reserve(p, HELD_HEADROOM);
+        dp_packet_put(p, dp_packet_data(hp->frame),
+                      dp_packet_size(hp->frame));
+    } else {
+        p = dp_packet_clone(hp->frame);
+        ovs_assert(p->source == DPBUF_MALLOC);
+    }
+    p->md.pkt_mark = i + 1;
+    hp->sent = (uintptr_t) p;
+    return p;
+}
+
+/* Whether 'p''s memory is its own, for as long as it is kept: malloc'd,
+ * or one block with its struct (a copy that the compare made). */
+static bool
+held_is_own(const struct dp_packet *p)
+{
+    return (p->source == DPBUF_MALLOC
+            || (p->source == DPBUF_STUB && dp_packet_base(p) == p + 1));
+}
+
+/* The datapath's execute: notes what each released packet is, and frees
+ * it (a packet in a port's buffer: its struct alone). */
+static void
+held_execute(void *aux, struct dp_packet_batch *batch,
+             const struct flow *flow OVS_UNUSED,
+             const struct nlattr *actions OVS_UNUSED,
+             size_t actions_len OVS_UNUSED)
+{
+    struct held_test *t = aux;
+    struct dp_packet *p;
+
+    DP_PACKET_BATCH_FOR_EACH (k, p, batch) {
+        uint32_t mark = p->md.pkt_mark;
+        const void *data = dp_packet_data(p);
+        const struct held_packet *hp;
+        bool in_buf;
+
+        if (!mark || mark > HELD_N_PACKETS) {
+            ds_put_format(&t->released, "  released a packet with mark %"
+                          PRIu32"\n", mark);
+            continue;
+        }
+        hp = &t->packets[mark - 1];
+        in_buf = (hp->buf && (uintptr_t) data >= (uintptr_t) hp->buf
+                  && (uintptr_t) data < (uintptr_t) hp->buf + HELD_BUF_SIZE);
+        ds_put_format(&t->released, "  released %s: %s, in %s, %s\n",
+                      held_specs[mark - 1].name,
+                      (uintptr_t) p == hp->sent ? "itself" : "a copy",
+                      (held_is_own(p) ? "memory of its own"
+                       : in_buf ? "its port's buffer" : "other memory"),
+                      (dp_packet_size(p) == dp_packet_size(hp->frame)
+                       && !memcmp(data, dp_packet_data(hp->frame),
+                                  dp_packet_size(p))
+                       ? "bytes as sent" : "bytes changed"));
+    }
+    dp_packet_delete_batch(batch, true);
+}
+
+/* Hands batch 'b' to 'cmp', then lets the ports reuse the buffers of its
+ * packets: whatever the compare still reads from them is garbage.  Prints
+ * the copies the compare made and what it released. */
+static void
+held_run_batch(struct held_test *t, const char *proto_name, uint32_t id,
+               const struct colo_datapath *dp, const struct held_batch *b)
+{
+    struct colo_compare *cmp = &colo_instance_get(id)->compare;
+    struct colo_odp_action action = { .mode = b->mode, .id = id };
+    struct dp_packet_batch batch;
+    unsigned int copied;
+
+    printf("%s:", proto_name);
+    dp_packet_batch_init(&batch);
+    for (size_t i = 0; i < b->n; i++) {
+        dp_packet_batch_add(&batch, held_packet_create(t, b->packets[i]));
+        printf("%s %s", i ? "," : "", held_specs[b->packets[i]].name);
+    }
+
+    ds_clear(&t->released);
+    counter_colo_held_copied.count();
+    colo_compare_input(cmp, dp, &action, &batch, true);
+    copied = counter_colo_held_copied.count();
+
+    for (size_t i = 0; i < b->n; i++) {
+        uint8_t *buf = t->packets[b->packets[i]].buf;
+
+        if (buf) {
+            memset(buf, 0xa5, HELD_BUF_SIZE);
+        }
+    }
+    printf(": copied %u\n%s", copied, ds_cstr(&t->released));
+}
+
+/* Runs the held-memory batches of 'proto' through a fresh instance 'id';
+ * prints what each did and what the instance holds at the end. */
+static void
+held_memory_run(uint32_t id, int proto, const char *proto_name)
+{
+    struct held_test t;
+    struct colo_datapath dp = {
+        .aux = &t,
+        .owner = &t,
+        .execute = held_execute,
+    };
+    struct colo_instance *inst = colo_instance_get(id);
+    size_t n_held;
+
+    ds_init(&t.released);
+    for (int i = 0; i < HELD_N_PACKETS; i++) {
+        t.packets[i] = (struct held_packet) {
+            .frame = held_frame(proto, held_specs[i].frame),
+            .buf = held_specs[i].in_port ? xmalloc(HELD_BUF_SIZE) : NULL,
+        };
+    }
+
+    for (size_t i = 0; i < ARRAY_SIZE(held_batches); i++) {
+        held_run_batch(&t, proto_name, id, &dp, &held_batches[i]);
+    }
+
+    ovs_mutex_lock(&inst->compare.mutex);
+    n_held = inst->compare.n_held;
+    ovs_mutex_unlock(&inst->compare.mutex);
+    printf("%s: held at the end: %"PRIuSIZE"\n", proto_name, n_held);
+
+    /* Whatever is left goes, and the instance with it, before the ports'
+     * buffers. */
+    colo_instance_unconfigure(inst);
+    while (colo_run(&dp)) {
+        continue;
+    }
+    for (int i = 0; i < HELD_N_PACKETS; i++) {
+        dp_packet_delete(t.packets[i].frame);
+        free(t.packets[i].buf);
+    }
+    ds_destroy(&t.released);
+}
+
+static void
+held_memory(void)
+{
+    BUILD_ASSERT(HELD_HEADROOM + HELD_FRAME_SIZE <= HELD_BUF_SIZE);
+
+    colo_init();
+    vlog_set_levels(vlog_module_from_name("colo_instance"),
+                    VLF_ANY_DESTINATION, VLL_WARN);
+    held_memory_run(1, IPPROTO_UDP, "udp");
+    held_memory_run(2, IPPROTO_TCP, "tcp");
+}
+
 static void
 test_colo_compare_main(int argc, char *argv[])
 {
@@ -768,9 +1024,11 @@ test_colo_compare_main(int argc, char *argv[])
         flood(argc - 1, argv + 1);
     } else if (argc > 1 && !strcmp(argv[1], "scale")) {
         scale(argc - 1, argv + 1);
+    } else if (argc == 2 && !strcmp(argv[1], "held-memory")) {
+        held_memory();
     } else {
-        ovs_fatal(0, "usage: %s benchmark|flood|scale [N] [CSV-FILE]",
-                  argv[0]);
+        ovs_fatal(0, "usage: %s benchmark|flood|scale [N] [CSV-FILE]\n"
+                  "       %s held-memory", argv[0], argv[0]);
     }
 }
 
