@@ -104,7 +104,7 @@ held_create(struct compare_ctx *ctx, struct dp_packet *packet,
      * the batch is compared (own_waiting()): one that leaves at once goes
      * on as it is, with no copy to make, nor to make again for a DPDK
      * port. */
-    held->borrowed = !colo_held_packet_is_own(packet);
+    held->borrowed = !colo_packet_is_own(packet);
     if (held->borrowed) {
         ovs_assert(ctx->n_borrowed < ARRAY_SIZE(ctx->borrowed));
         ctx->borrowed[ctx->n_borrowed++] = held;
@@ -546,7 +546,7 @@ colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
 
     if (!should_steal) {
         /* The datapath goes on with the originals; compare a copy. */
-        dp_packet_batch_clone(&copy, batch);
+        colo_packet_batch_copy(&copy, batch);
         dp_packet_batch_reset_cutlen(batch);
         batch = &copy;
     }

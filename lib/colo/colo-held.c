@@ -106,60 +106,13 @@ colo_held_alloc(void)
     return cache->n ? held_cache_pop(cache) : xmalloc(sizeof *cache->head);
 }
 
-/* Whether 'packet''s memory is its own, to keep as long as need be: malloc'd,
- * or a copy made by packet_copy() (the one block after its struct).  Not a
- * DPDK port's mbuf or an AF_XDP port's UMEM frame: a port has a fixed
- * number of them and, once the compare holds them all, drops what it
- * receives. */
-bool
-colo_held_packet_is_own(const struct dp_packet *packet)
-{
-    return (packet->source == DPBUF_MALLOC
-            || (packet->source == DPBUF_STUB
-                && dp_packet_base(packet) == packet + 1));
-}
-
-/* Returns a copy of 'packet' in one malloc'd block, struct and data
- * (DPBUF_STUB, so that a resize moves the data out and frees nothing, and
- * dp_packet_delete() frees both), with what the compare and the release
- * read: the headers' offsets, the offload flags and hash, the metadata.
- * Unlike dp_packet_clone(), it copies only the meaningful part of the
- * tunnel's metadata (none of its hundreds of bytes, more than a small
- * packet's own, when the packet came through no tunnel), and makes one
- * allocation, not two. */
-static struct dp_packet *
-packet_copy(const struct dp_packet *packet)
-{
-    const struct pkt_metadata *md = &packet->md;
-    uint32_t size = dp_packet_size(packet);
-    struct dp_packet *copy = xmalloc(sizeof *copy + size);
-
-    dp_packet_use_stub(copy, copy + 1, size);
-    dp_packet_put(copy, dp_packet_data(packet), size);
-    copy->l2_pad_size = packet->l2_pad_size;
-    copy->l2_5_ofs = packet->l2_5_ofs;
-    copy->l3_ofs = packet->l3_ofs;
-    copy->l4_ofs = packet->l4_ofs;
-    copy->packet_type = packet->packet_type;
-
-    memcpy(&copy->md, md, offsetof(struct pkt_metadata, tunnel));
-    flow_tnl_copy__(&copy->md.tunnel, &md->tunnel);
-
-    *dp_packet_ol_flags_ptr(copy) = (*dp_packet_ol_flags_ptr(packet)
-                                     & DP_PACKET_OL_SUPPORTED_MASK);
-    if (dp_packet_rss_valid(packet)) {
-        dp_packet_set_rss_hash(copy, dp_packet_get_rss_hash(packet));
-    }
-    return copy;
-}
-
 /* Gives 'held' a packet of its own memory, if it has not got one, for it to
  * wait as long as it must without keeping a port's buffer. */
 void
 colo_held_own(struct colo_held *held)
 {
-    if (!colo_held_packet_is_own(held->packet)) {
-        struct dp_packet *copy = packet_copy(held->packet);
+    if (!colo_packet_is_own(held->packet)) {
+        struct dp_packet *copy = colo_packet_copy(held->packet);
 
         dp_packet_delete(held->packet);
         held->packet = copy;

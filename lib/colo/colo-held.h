@@ -45,7 +45,6 @@ struct colo_held {
 };
 
 struct colo_held *colo_held_alloc(void);
-bool colo_held_packet_is_own(const struct dp_packet *);
 void colo_held_own(struct colo_held *);
 void colo_held_free(struct colo_held *);
 void colo_held_free_list(struct ovs_list *);

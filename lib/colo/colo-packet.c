@@ -15,8 +15,8 @@
  */
 
 /* The compare's view of a frame (colo-packet.h): parsing with every length
- * checked, the stream key, and the comparison of whole packets that skips
- * what the path may change. */
+ * checked, the stream key, the comparison of whole packets that skips
+ * what the path may change, and copies of packets. */
 
 #include <config.h>
 #include "colo/colo-packet.h"
@@ -357,4 +357,68 @@ colo_packet_key_format(const struct colo_packet_key *key, struct ds *s)
     format_endpoint(&key->src, ports ? key->src_port : 0, s);
     ds_put_cstr(s, " > ");
     format_endpoint(&key->dst, ports ? key->dst_port : 0, s);
+}
+
+/* Whether 'packet''s memory is its own, to keep as long as need be:
+ * malloc'd, or a copy made by colo_packet_copy() (the one block after its
+ * struct).  Not a DPDK port's mbuf or an AF_XDP port's UMEM frame: a port
+ * has a fixed number of them and, once COLO holds them all, drops what it
+ * receives. */
+bool
+colo_packet_is_own(const struct dp_packet *packet)
+{
+    return (packet->source == DPBUF_MALLOC
+            || (packet->source == DPBUF_STUB
+                && dp_packet_base(packet) == packet + 1));
+}
+
+/* Returns a copy of 'packet' in one malloc'd block, struct then headroom
+ * and data (DPBUF_STUB, so that dp_packet_delete() frees both and a resize
+ * moves the data out, freeing nothing), with what the datapath reads: the
+ * headers' offsets, the pending truncation, the offload flags and hash,
+ * the metadata.  Unlike dp_packet_clone(), it copies only the meaningful
+ * part of the tunnel's metadata (none of its hundreds of bytes, more than
+ * a small packet's own, when the packet came through no tunnel), and makes
+ * one allocation, not two. */
+struct dp_packet *
+colo_packet_copy(const struct dp_packet *packet)
+{
+    uint32_t headroom = dp_packet_headroom(packet);
+    uint32_t size = dp_packet_size(packet);
+    struct dp_packet *copy = xmalloc(sizeof *copy + headroom + size);
+
+    dp_packet_use_stub(copy, copy + 1, headroom + size);
+    dp_packet_reserve(copy, headroom);
+    dp_packet_put(copy, dp_packet_data(packet), size);
+    copy->l2_pad_size = packet->l2_pad_size;
+    copy->l2_5_ofs = packet->l2_5_ofs;
+    copy->l3_ofs = packet->l3_ofs;
+    copy->l4_ofs = packet->l4_ofs;
+    copy->cutlen = packet->cutlen;
+    copy->packet_type = packet->packet_type;
+
+    memcpy(&copy->md, &packet->md, offsetof(struct pkt_metadata, tunnel));
+    flow_tnl_copy__(&copy->md.tunnel, &packet->md.tunnel);
+
+    *dp_packet_ol_flags_ptr(copy) = (*dp_packet_ol_flags_ptr(packet)
+                                     & DP_PACKET_OL_SUPPORTED_MASK);
+    if (dp_packet_rss_valid(packet)) {
+        dp_packet_set_rss_hash(copy, dp_packet_get_rss_hash(packet));
+    }
+    return copy;
+}
+
+/* Fills 'dst' with copies of the packets of 'src', as
+ * dp_packet_batch_clone() does. */
+void
+colo_packet_batch_copy(struct dp_packet_batch *dst,
+                       const struct dp_packet_batch *src)
+{
+    const struct dp_packet *packet;
+
+    dp_packet_batch_init(dst);
+    DP_PACKET_BATCH_FOR_EACH (i, packet, src) {
+        dp_packet_batch_add(dst, colo_packet_copy(packet));
+    }
+    dst->trunc = src->trunc;
 }

@@ -23,7 +23,10 @@
  * The frame is parsed from its first byte, with every length checked
  * against the frame, because guests (and the link from the other host)
  * control every byte of it.  Nothing here keeps pointers: a view holds
- * offsets into the packet's data, valid while the packet is unchanged. */
+ * offsets into the packet's data, valid while the packet is unchanged.
+ *
+ * Also the copies that COLO makes of packets, to hold them or to mirror
+ * them: cheaper than dp_packet_clone(), and of memory of their own. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +35,7 @@
 #include "openvswitch/types.h"
 
 struct dp_packet;
+struct dp_packet_batch;
 struct ds;
 
 enum colo_packet_kind {
@@ -120,6 +124,12 @@ colo_seq_advance(bool *known, uint32_t *pos, uint32_t seq)
         *pos = seq;
     }
 }
+
+/* Copies of packets. */
+bool colo_packet_is_own(const struct dp_packet *);
+struct dp_packet *colo_packet_copy(const struct dp_packet *);
+void colo_packet_batch_copy(struct dp_packet_batch *dst,
+                            const struct dp_packet_batch *src);
 
 uint32_t colo_packet_key_hash(const struct colo_packet_key *);
 bool colo_packet_key_equals(const struct colo_packet_key *,

@@ -77,7 +77,7 @@ colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
 
         /* A pending truncation (trunc) belongs to the copy's output, as it
          * would to an output action's; the originals go on whole. */
-        dp_packet_batch_clone(&copy, batch);
+        colo_packet_batch_copy(&copy, batch);
         dp_packet_batch_reset_cutlen(batch);
         dp->execute(dp->aux, &copy, NULL, action->actions,
                     action->actions_len);
