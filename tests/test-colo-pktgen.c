@@ -32,9 +32,15 @@
  * "rounds=N received=N lost=N seconds=S": SECONDS of sending, what was
  * received by their end, and what never came (waited for up to 1 s more).
  *
- *     ovstest test-colo-pktgen send TX-IF FRAMES
+ *     ovstest test-colo-pktgen send TX-IF FRAMES [RX-IF]
  *
- * sends the frames in FRAMES once, in order, on TX-IF (handshakes). */
+ * sends the frames in FRAMES once, in order, on TX-IF (handshakes).  With
+ * RX-IF, where the frames come out, at most PKTGEN_SEND_WINDOW are in
+ * flight at a time and it returns once all came (or none came for half a
+ * second), printing "sent=N received=N": thousands of frames sent at once
+ * would overflow the datapath's receive buffers, and a frame that takes
+ * another path (the client's ACK after the SVM's SYN-ACK) must not
+ * overtake one still in flight. */
 
 #include <config.h>
 #undef NDEBUG
@@ -57,6 +63,7 @@
 
 #define PKTGEN_BATCH 32         /* Rounds sent with one sendmmsg(). */
 #define PKTGEN_MAX_TX 4
+#define PKTGEN_SEND_WINDOW 128  /* Frames in flight in "send" with RX-IF. */
 
 struct pktgen_frame {
     uint8_t *data;
@@ -338,16 +345,41 @@ run(int argc, char *argv[])
 }
 
 static void
-send_once(int argc OVS_UNUSED, char *argv[])
+send_once(int argc, char *argv[])
 {
     int fd = open_port(argv[1], false);
-    size_t n_frames;
+    int rx = argc > 3 ? open_port(argv[3], true) : -1;
+    size_t n_frames, received = 0, written_off = 0;
     struct pktgen_frame *frames = read_frames(argv[2], &n_frames);
+    double last_rx = now_s();
+    size_t i = 0;
 
-    for (size_t i = 0; i < n_frames; i++) {
-        if (send(fd, frames[i].data, frames[i].len, 0) < 0) {
-            ovs_fatal(errno, "%s: send", argv[1]);
+    if (rx >= 0) {
+        count_received(rx, 0);
+    }
+    while (i < n_frames || (rx >= 0 && i > received + written_off)) {
+        size_t in_flight = i - MIN(i, received + written_off);
+
+        if (i < n_frames && (rx < 0 || in_flight < PKTGEN_SEND_WINDOW)) {
+            if (send(fd, frames[i].data, frames[i].len, 0) < 0) {
+                ovs_fatal(errno, "%s: send", argv[1]);
+            }
+            i++;
+            continue;
         }
+
+        size_t n = count_received(rx, 10);
+        if (n) {
+            received += n;
+            last_rx = now_s();
+        } else if (now_s() - last_rx > 0.5) {
+            written_off = i - MIN(i, received);
+            last_rx = now_s();
+        }
+    }
+    if (rx >= 0) {
+        printf("sent=%"PRIuSIZE" received=%"PRIuSIZE"\n", n_frames,
+               MIN(received, n_frames));
     }
 }
 
@@ -356,11 +388,11 @@ test_colo_pktgen_main(int argc, char *argv[])
 {
     if (argc >= 6 && !strcmp(argv[1], "run")) {
         run(argc - 1, argv + 1);
-    } else if (argc == 4 && !strcmp(argv[1], "send")) {
+    } else if ((argc == 4 || argc == 5) && !strcmp(argv[1], "send")) {
         send_once(argc - 1, argv + 1);
     } else {
         ovs_fatal(0, "usage: %s run SECONDS WINDOW RX-IF FRAMES TX-IF...\n"
-                  "       %s send TX-IF FRAMES", argv[0], argv[0]);
+                  "       %s send TX-IF FRAMES [RX-IF]", argv[0], argv[0]);
     }
 }
 
