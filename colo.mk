@@ -59,7 +59,8 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-path.at \
 	tests/system-colo-checkpoint.at \
 	tests/system-colo-failover.at \
-	tests/system-colo-pmd.at
+	tests/system-colo-pmd.at \
+	tests/system-colo-loss.at
 
 tests_ovstest_SOURCES += \
 	tests/colo-fuzz.c \
