@@ -44,6 +44,7 @@ TESTSUITE_AT += \
 	tests/colo-compare.at \
 	tests/colo-rewrite.at \
 	tests/colo-ovsdb.at \
+	tests/colo-agent.at \
 	tests/colo-floods.at \
 	tests/colo-faults.at \
 	tests/colo-fuzz.at
