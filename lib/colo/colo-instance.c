@@ -130,9 +130,40 @@ colo_instance_find(uint32_t id)
     return NULL;
 }
 
-/* Returns instance 'id', creating it with default options if needed. */
+/* Whether the COLO table governs instances: set once, on the main thread,
+ * before any datapath runs a COLO action. */
+static atomic_bool colo_rows_required = false;
+
+/* Called by the COLO table's binding (colo-ovsdb.h): from now on an
+ * instance that no row configures passes its packets uncompared. */
+void
+colo_instances_require_rows(void)
+{
+    atomic_store_relaxed(&colo_rows_required, true);
+}
+
+/* Makes 'inst' unconfigured or not.  The compare's 'failed_over' is its
+ * pass-through switch: primary packets leave uncompared (counted in
+ * 'uncompared'), the secondary's are dropped (in 'secondary_dropped') and
+ * no checkpoint request is raised.  An instance without a row borrows that
+ * switch without failing over, so that a row added later makes it compare
+ * again, while a failed-over instance keeps it on. */
+static void
+set_unconfigured(struct colo_instance *inst, bool unconfigured)
+    OVS_REQUIRES(inst->mutex)
+{
+    struct colo_compare *cmp = &inst->compare;
+
+    atomic_store_relaxed(&inst->unconfigured, unconfigured);
+    ovs_mutex_lock(&cmp->mutex);
+    cmp->failed_over = unconfigured || colo_instance_is_failed_over(inst);
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* Returns instance 'id', creating it with default options if needed,
+ * unconfigured if the COLO table governs instances. */
 struct colo_instance *
-colo_instance_get(uint32_t id)
+colo_instance_get_for_row(uint32_t id)
     OVS_EXCLUDED(colo_instances_mutex)
 {
     struct colo_instance *inst = colo_instance_find(id);
@@ -144,21 +175,49 @@ colo_instance_get(uint32_t id)
     ovs_mutex_lock(&colo_instances_mutex);
     inst = colo_instance_find(id);
     if (!inst) {
+        bool rows_required;
+
+        atomic_read_relaxed(&colo_rows_required, &rows_required);
         inst = xzalloc(sizeof *inst);
         inst->id = id;
         atomic_init(&inst->failed_over, false);
+        atomic_init(&inst->unconfigured, false);
         ovs_mutex_init(&inst->mutex);
         ovs_mutex_lock(&inst->mutex);
         colo_options_init(&inst->options);
         inst->role = COLO_ROLE_NONE;
         colo_rewriter_init(&inst->rewriter);
-        ovs_mutex_unlock(&inst->mutex);
         colo_compare_init(&inst->compare, id, colo_status_seq,
                           &inst->options);
+        /* Before any datapath thread can find it. */
+        set_unconfigured(inst, rows_required);
+        ovs_mutex_unlock(&inst->mutex);
         cmap_insert(&colo_instances, &inst->node, hash_int(id, 0));
         VLOG_INFO("instance %"PRIu32" created", id);
     }
     ovs_mutex_unlock(&colo_instances_mutex);
+    return inst;
+}
+
+/* Returns instance 'id' for a COLO action, creating it if needed.  Warns
+ * (rate-limited) that an instance without a row compares nothing: a flow
+ * whose id has a typo would otherwise leave its VM unprotected in
+ * silence.  A failed-over one passes its packets anyway, as the operator
+ * asked, and a row would not change that: no warning. */
+struct colo_instance *
+colo_instance_get(uint32_t id)
+    OVS_EXCLUDED(colo_instances_mutex)
+{
+    struct colo_instance *inst = colo_instance_get_for_row(id);
+
+    if (colo_instance_is_unconfigured(inst)
+        && !colo_instance_is_failed_over(inst)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "instance %"PRIu32": no COLO row in the database; "
+                     "its primary packets pass uncompared and its secondary "
+                     "packets are dropped until a row configures it", id);
+    }
     return inst;
 }
 
@@ -196,6 +255,16 @@ colo_instances_init(void)
 {
     colo_status_seq = seq_create();
     fatal_signal_add_hook(colo_instances_exit, NULL, NULL, true);
+}
+
+bool
+colo_instance_is_unconfigured(const struct colo_instance *inst)
+{
+    bool unconfigured;
+
+    atomic_read_relaxed(&CONST_CAST(struct colo_instance *, inst)
+                        ->unconfigured, &unconfigured);
+    return unconfigured;
 }
 
 bool
@@ -328,9 +397,11 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
 {
     ovs_mutex_lock(&inst->mutex);
     if (role != inst->role || !nullable_string_is_equal(name, inst->name)
-        || !colo_options_equal(options, &inst->options)) {
+        || !colo_options_equal(options, &inst->options)
+        || colo_instance_is_unconfigured(inst)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
+        set_unconfigured(inst, false);
         inst->role = role;
         free(inst->name);
         inst->name = nullable_xstrdup(name);
@@ -349,12 +420,14 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
  * forgets the connections it compares and rewrites, and takes default
  * options and no role, keeping its counters and request numbers.  A
  * failed-over instance stays failed over: its secondary is gone, and
- * holding the primary's packets again would stall its traffic. */
+ * holding the primary's packets again would stall its traffic.  Where the
+ * table governs instances, it is unconfigured from now on. */
 void
 colo_instance_unconfigure(struct colo_instance *inst)
     OVS_EXCLUDED(inst->mutex)
 {
     struct colo_options defaults;
+    bool rows_required;
 
     colo_options_init(&defaults);
     ovs_mutex_lock(&inst->mutex);
@@ -364,6 +437,8 @@ colo_instance_unconfigure(struct colo_instance *inst)
     inst->role = COLO_ROLE_NONE;
     free(inst->name);
     inst->name = NULL;
+    atomic_read_relaxed(&colo_rows_required, &rows_required);
+    set_unconfigured(inst, rows_required);
     seq_change(colo_status_seq);
     VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
     ovs_mutex_unlock(&inst->mutex);
@@ -385,6 +460,7 @@ static enum colo_state
 instance_state(const struct colo_instance *inst, bool requested)
 {
     return (colo_instance_is_failed_over(inst) ? COLO_STATE_FAILED_OVER
+            : colo_instance_is_unconfigured(inst) ? COLO_STATE_UNCONFIGURED
             : requested ? COLO_STATE_CHECKPOINT_REQUESTED
             : COLO_STATE_PROTECTED);
 }
@@ -446,6 +522,8 @@ colo_state_to_string(enum colo_state state)
         return "checkpoint-requested";
     case COLO_STATE_FAILED_OVER:
         return "failed-over";
+    case COLO_STATE_UNCONFIGURED:
+        return "unconfigured";
     }
     return "<unknown>";
 }
@@ -473,6 +551,11 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
         ds_put_format(s, ", %s", colo_role_to_string(inst->role));
     }
     ds_put_char(s, '\n');
+    if (colo_instance_is_unconfigured(inst)
+        && !colo_instance_is_failed_over(inst)) {
+        ds_put_cstr(s, "  unconfigured (no COLO row): primary packets pass "
+                    "uncompared, secondary packets are dropped\n");
+    }
     ds_put_cstr(s, "  options: ");
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');

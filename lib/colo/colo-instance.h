@@ -34,6 +34,13 @@
  * (colo-ovsdb.h), and lives as long as the process.  Unconfiguring it
  * releases what it holds and returns it to its defaults.
  *
+ * Once the COLO table governs instances (colo_instances_require_rows(), in
+ * ovs-vswitchd), one that no row configures is "unconfigured": its compare
+ * passes primary packets uncompared and drops the secondary's, raising no
+ * checkpoint request, since no agent would ever see one and what it held
+ * would wait for ever.  Without the table (the tests' programs) an
+ * instance compares with its defaults as soon as it exists.
+ *
  * Locking, in the order taken: 'colo_instances_mutex' (creating
  * instances), an instance's 'mutex' (what is marked OVS_GUARDED here, and
  * the rewriter), its compare's 'mutex' (colo-compare.h).  None is held
@@ -62,12 +69,18 @@ enum colo_state {
     COLO_STATE_CHECKPOINT_REQUESTED,    /* A request waits for
                                          * checkpoint-done. */
     COLO_STATE_FAILED_OVER,     /* Passing traffic straight through. */
+    COLO_STATE_UNCONFIGURED,    /* No COLO row: passing primary traffic
+                                 * uncompared. */
 };
 
 struct colo_instance {
     struct cmap_node node;      /* In 'colo_instances', by 'id'. */
     uint32_t id;
     atomic_bool failed_over;    /* Read without 'mutex' by the mirror. */
+    atomic_bool unconfigured;   /* No COLO row configures it, although the
+                                 * table governs instances; set under
+                                 * 'mutex', read without it by
+                                 * colo_instance_get(). */
 
     struct ovs_mutex mutex;
     struct colo_options options OVS_GUARDED;
@@ -98,9 +111,12 @@ char *colo_options_parse(struct colo_options *, const char *key,
                          const char *value) OVS_WARN_UNUSED_RESULT;
 
 void colo_instances_init(void);
+void colo_instances_require_rows(void);
 struct colo_instance *colo_instance_find(uint32_t id);
 struct colo_instance *colo_instance_get(uint32_t id);
+struct colo_instance *colo_instance_get_for_row(uint32_t id);
 bool colo_instance_is_failed_over(const struct colo_instance *);
+bool colo_instance_is_unconfigured(const struct colo_instance *);
 struct colo_instance **colo_instances_get_all(size_t *n);
 
 void colo_instance_rewrite(struct colo_instance *inst, enum colo_mode,

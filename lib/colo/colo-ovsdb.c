@@ -64,6 +64,9 @@ void
 colo_ovsdb_init(struct ovsdb_idl *idl)
 {
     colo_init();
+    /* ovs-vswitchd: an instance needs a row, since only through it do
+     * checkpoint requests reach an agent. */
+    colo_instances_require_rows();
     status_seqno = seq_read(colo_status_seq);
     ovsdb_idl_omit_alert(idl, &ovsrec_colo_col_status);
     ovsdb_idl_omit_alert(idl, &ovsrec_colo_col_statistics);
@@ -122,7 +125,7 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
     cfg->row = row->header_.uuid;
     hmap_insert(new, &cfg->node, hash_int(cfg->id, 0));
 
-    inst = colo_instance_get(cfg->id);
+    inst = colo_instance_get_for_row(cfg->id);
     cfg->error = parse_options(row, &options);
     if (cfg->error) {
         /* A typo must not undo a working configuration. */
@@ -166,7 +169,7 @@ colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
             }
             old = config_find(&configs, row->id);
             if (old && !uuid_equals(&old->row, &row->header_.uuid)) {
-                colo_instance_unconfigure(colo_instance_get(row->id));
+                colo_instance_unconfigure(colo_instance_get_for_row(row->id));
                 old = NULL;
             }
             configure_row(row, old, &new);
@@ -175,7 +178,7 @@ colo_ovsdb_reconfigure(const struct ovsrec_open_vswitch *ovs_cfg)
 
     HMAP_FOR_EACH_POP (cfg, node, &configs) {
         if (!config_find(&new, cfg->id)) {
-            colo_instance_unconfigure(colo_instance_get(cfg->id));
+            colo_instance_unconfigure(colo_instance_get_for_row(cfg->id));
         }
         config_destroy(cfg);
     }
@@ -219,7 +222,7 @@ write_status(const struct ovsrec_colo *row, bool with_statistics)
         return;
     }
 
-    inst = colo_instance_get(row->id);
+    inst = colo_instance_get_for_row(row->id);
     colo_instance_get_status(inst, &st);
     smap_add(&status, "state", colo_state_to_string(st.state));
     put_request_status(&st.request, &status);

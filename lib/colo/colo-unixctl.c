@@ -172,6 +172,10 @@ waiter_try_reply(struct colo_waiter *w, long long int now)
                           "raises checkpoint requests", inst->id);
     } else if (status.state == COLO_STATE_FAILED_OVER) {
         error = xasprintf("instance %"PRIu32" has failed over", inst->id);
+    } else if (status.state == COLO_STATE_UNCONFIGURED) {
+        /* It compares nothing, so the wait could only time out. */
+        error = xasprintf("instance %"PRIu32" has no COLO row: it raises no "
+                          "checkpoint requests", inst->id);
     } else if (status.state == COLO_STATE_CHECKPOINT_REQUESTED) {
         colo_request_format(&status.request, &reply);
         ds_put_char(&reply, '\n');
