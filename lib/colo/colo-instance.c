@@ -437,10 +437,27 @@ colo_instance_unconfigure(struct colo_instance *inst)
     inst->role = COLO_ROLE_NONE;
     free(inst->name);
     inst->name = NULL;
+    free(inst->error);
+    inst->error = NULL;
     atomic_read_relaxed(&colo_rows_required, &rows_required);
     set_unconfigured(inst, rows_required);
     seq_change(colo_status_seq);
     VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
+    ovs_mutex_unlock(&inst->mutex);
+}
+
+/* Records why the options of 'inst''s row were refused ('error'), or that
+ * they were not (NULL), so that colo/show says what the row's
+ * status:error says. */
+void
+colo_instance_set_error(struct colo_instance *inst, const char *error)
+    OVS_EXCLUDED(inst->mutex)
+{
+    ovs_mutex_lock(&inst->mutex);
+    if (!nullable_string_is_equal(error, inst->error)) {
+        free(inst->error);
+        inst->error = nullable_xstrdup(error);
+    }
     ovs_mutex_unlock(&inst->mutex);
 }
 
@@ -559,6 +576,10 @@ colo_instance_format(struct colo_instance *inst, struct ds *s)
     ds_put_cstr(s, "  options: ");
     colo_options_format(&inst->options, s);
     ds_put_char(s, '\n');
+    if (inst->error) {
+        /* The row's status:error says the same. */
+        ds_put_format(s, "  error: %s\n", inst->error);
+    }
     colo_compare_format_now(cmp, s);
     ds_put_cstr(s, "  last request: ");
     colo_request_format(&cmp->request, s);

@@ -86,6 +86,8 @@ struct colo_instance {
     struct colo_options options OVS_GUARDED;
     enum colo_role role OVS_GUARDED;
     char *name OVS_GUARDED;             /* From the COLO table, or NULL. */
+    char *error OVS_GUARDED;            /* Why its row's options were
+                                         * refused, or NULL. */
 
     /* On the primary host; locks itself. */
     struct colo_compare compare;
@@ -136,6 +138,8 @@ void colo_instance_configure(struct colo_instance *inst, enum colo_role,
                              const char *name, const struct colo_options *)
     OVS_EXCLUDED(inst->mutex);
 void colo_instance_unconfigure(struct colo_instance *inst)
+    OVS_EXCLUDED(inst->mutex);
+void colo_instance_set_error(struct colo_instance *inst, const char *error)
     OVS_EXCLUDED(inst->mutex);
 void colo_instance_get_options(struct colo_instance *inst,
                                struct colo_options *)

@@ -93,21 +93,27 @@ config_destroy(struct colo_config *cfg)
 }
 
 /* Parses 'row''s options over the defaults into 'options'.  Returns NULL,
- * or an error message the caller frees. */
+ * or a message the caller frees that names every bad option, by name, so
+ * that the operator fixes them in one go rather than one at a time. */
 static char *
 parse_options(const struct ovsrec_colo *row, struct colo_options *options)
 {
-    struct smap_node *node;
+    const struct smap_node **nodes = smap_sort(&row->options);
+    size_t n = smap_count(&row->options);
+    struct ds errors = DS_EMPTY_INITIALIZER;
 
     colo_options_init(options);
-    SMAP_FOR_EACH (node, &row->options) {
-        char *error = colo_options_parse(options, node->key, node->value);
+    for (size_t i = 0; i < n; i++) {
+        char *error = colo_options_parse(options, nodes[i]->key,
+                                         nodes[i]->value);
 
         if (error) {
-            return error;
+            ds_put_format(&errors, "%s%s", errors.length ? "; " : "", error);
+            free(error);
         }
     }
-    return NULL;
+    free(nodes);
+    return errors.length ? ds_steal_cstr(&errors) : NULL;
 }
 
 /* Applies 'row' to its instance and records it in 'new'.  'old' is the
@@ -138,6 +144,7 @@ configure_row(const struct ovsrec_colo *row, const struct colo_config *old,
         }
         seq_change(colo_status_seq);
     }
+    colo_instance_set_error(inst, cfg->error);
 
     /* The schema allows no other roles. */
     role = !strcmp(row->role, "secondary") ? COLO_ROLE_SECONDARY
