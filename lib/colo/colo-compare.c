@@ -930,7 +930,22 @@ void
 colo_compare_checkpoint_done(struct colo_compare *cmp)
     OVS_EXCLUDED(cmp->mutex)
 {
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+
     ovs_mutex_lock(&cmp->mutex);
+    /* Logged as requests are, so that the log shows how long each took to
+     * be answered, the time the guests' output waited. */
+    if (!VLOG_DROP_INFO(&rl)) {
+        if (cmp->requested) {
+            VLOG_INFO("instance %"PRIu32": checkpoint-done for request "
+                      "%"PRIu64", %lld ms after it", cmp->id,
+                      cmp->request.seqno,
+                      MAX(time_wall_msec() - cmp->request.time, 0));
+        } else {
+            VLOG_INFO("instance %"PRIu32": checkpoint-done with no request "
+                      "pending", cmp->id);
+        }
+    }
     flush(cmp);
     cmp->requested = false;
     cmp->stats.checkpoints++;
