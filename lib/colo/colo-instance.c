@@ -130,6 +130,11 @@ colo_instance_find(uint32_t id)
     return NULL;
 }
 
+/* How long an instance that a COLO action created may wait for its row
+ * before colo_instance_get() warns: flows are often added just before the
+ * row, and that is no typo. */
+#define COLO_ROW_GRACE_MSEC 1000
+
 /* Whether the COLO table governs instances: set once, on the main thread,
  * before any datapath runs a COLO action. */
 static atomic_bool colo_rows_required = false;
@@ -182,6 +187,7 @@ colo_instance_get_for_row(uint32_t id)
         inst->id = id;
         atomic_init(&inst->failed_over, false);
         atomic_init(&inst->unconfigured, false);
+        atomic_init(&inst->warn_after, time_msec() + COLO_ROW_GRACE_MSEC);
         ovs_mutex_init(&inst->mutex);
         ovs_mutex_lock(&inst->mutex);
         colo_options_init(&inst->options);
@@ -202,8 +208,9 @@ colo_instance_get_for_row(uint32_t id)
 /* Returns instance 'id' for a COLO action, creating it if needed.  Warns
  * (rate-limited) that an instance without a row compares nothing: a flow
  * whose id has a typo would otherwise leave its VM unprotected in
- * silence.  A failed-over one passes its packets anyway, as the operator
- * asked, and a row would not change that: no warning. */
+ * silence.  Not within COLO_ROW_GRACE_MSEC of its creation, while its row
+ * may be on its way.  A failed-over one passes its packets anyway, as the
+ * operator asked, and a row would not change that: no warning either. */
 struct colo_instance *
 colo_instance_get(uint32_t id)
     OVS_EXCLUDED(colo_instances_mutex)
@@ -213,7 +220,12 @@ colo_instance_get(uint32_t id)
     if (colo_instance_is_unconfigured(inst)
         && !colo_instance_is_failed_over(inst)) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        long long int warn_after;
 
+        atomic_read_relaxed(&inst->warn_after, &warn_after);
+        if (time_msec() < warn_after) {
+            return inst;
+        }
         VLOG_WARN_RL(&rl, "instance %"PRIu32": no COLO row in the database; "
                      "its primary packets pass uncompared and its secondary "
                      "packets are dropped until a row configures it", id);
@@ -441,6 +453,9 @@ colo_instance_unconfigure(struct colo_instance *inst)
     inst->error = NULL;
     atomic_read_relaxed(&colo_rows_required, &rows_required);
     set_unconfigured(inst, rows_required);
+    /* Its row was deleted, not late: the flows naming it are worth a
+     * warning at once. */
+    atomic_store_relaxed(&inst->warn_after, LLONG_MIN);
     seq_change(colo_status_seq);
     VLOG_INFO("instance %"PRIu32" unconfigured", inst->id);
     ovs_mutex_unlock(&inst->mutex);

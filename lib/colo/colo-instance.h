@@ -81,6 +81,8 @@ struct colo_instance {
                                  * table governs instances; set under
                                  * 'mutex', read without it by
                                  * colo_instance_get(). */
+    atomic_llong warn_after;    /* When colo_instance_get() starts warning
+                                 * that it is unconfigured, time_msec(). */
 
     struct ovs_mutex mutex;
     struct colo_options options OVS_GUARDED;
