@@ -342,7 +342,7 @@ compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
     struct colo_conn *conn;
 
     ctx->cmp->stats.primary_received++;
-    if (ctx->cmp->failed_over) {
+    if (ctx->cmp->pass_through) {
         release_uncompared(ctx, packet, &pp->view);
     } else if (pp->error) {
         count_malformed(ctx->cmp, "primary", pp->error);
@@ -406,7 +406,7 @@ compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
     struct dp_packet *packet = pp->packet;
     struct colo_conn *conn;
 
-    if (ctx->cmp->failed_over) {
+    if (ctx->cmp->pass_through) {
         drop_secondary(ctx, packet);
     } else if (pp->error) {
         count_malformed(ctx->cmp, "secondary", pp->error);
@@ -760,7 +760,7 @@ colo_compare_init(struct colo_compare *cmp, uint32_t id,
     ovs_mutex_init(&cmp->mutex);
     ovs_mutex_lock(&cmp->mutex);
     cmp->options = *options;
-    cmp->failed_over = false;
+    cmp->pass_through = false;
     memset(&cmp->request, 0, sizeof cmp->request);
     cmp->requested = false;
     memset(&cmp->stats, 0, sizeof cmp->stats);
@@ -808,7 +808,7 @@ compare_request(struct colo_compare *cmp, enum colo_reason reason,
         cmp->stats.coalesced++;
         COVERAGE_INC(colo_checkpoint_coalesced);
         return;
-    } else if (cmp->failed_over) {
+    } else if (cmp->pass_through) {
         return;
     }
 
@@ -960,7 +960,18 @@ colo_compare_failover(struct colo_compare *cmp)
 {
     ovs_mutex_lock(&cmp->mutex);
     flush(cmp);
-    cmp->failed_over = true;
+    cmp->pass_through = true;
+    ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* Makes 'cmp' pass its packets through, uncompared, or compare them again:
+ * for an instance that has no configuration.  What it holds stays held. */
+void
+colo_compare_set_pass_through(struct colo_compare *cmp, bool pass_through)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    ovs_mutex_lock(&cmp->mutex);
+    cmp->pass_through = pass_through;
     ovs_mutex_unlock(&cmp->mutex);
 }
 

@@ -74,8 +74,10 @@ struct colo_compare {
 
     struct ovs_mutex mutex;
     struct colo_options options OVS_GUARDED;   /* The instance's. */
-    bool failed_over OVS_GUARDED;       /* Passing packets straight
-                                         * through. */
+    bool pass_through OVS_GUARDED;      /* Primary packets leave
+                                         * uncompared, the secondary's are
+                                         * dropped, no request is raised:
+                                         * failed over, or unconfigured. */
     struct colo_request request OVS_GUARDED;
     bool requested OVS_GUARDED;         /* 'request' waits for
                                          * checkpoint-done. */
@@ -119,6 +121,8 @@ size_t colo_compare_run(struct colo_compare *cmp, const struct colo_datapath *,
     OVS_EXCLUDED(cmp->mutex);
 
 void colo_compare_checkpoint_done(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex);
+void colo_compare_set_pass_through(struct colo_compare *, bool)
     OVS_EXCLUDED(cmp->mutex);
 void colo_compare_failover(struct colo_compare *cmp)
     OVS_EXCLUDED(cmp->mutex);

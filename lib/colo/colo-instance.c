@@ -147,22 +147,19 @@ colo_instances_require_rows(void)
     atomic_store_relaxed(&colo_rows_required, true);
 }
 
-/* Makes 'inst' unconfigured or not.  The compare's 'failed_over' is its
- * pass-through switch: primary packets leave uncompared (counted in
- * 'uncompared'), the secondary's are dropped (in 'secondary_dropped') and
- * no checkpoint request is raised.  An instance without a row borrows that
- * switch without failing over, so that a row added later makes it compare
- * again, while a failed-over instance keeps it on. */
+/* Makes 'inst' unconfigured or not.  An unconfigured instance's compare
+ * passes packets through as a failed-over one's does: primary packets
+ * leave uncompared (counted in 'uncompared'), the secondary's are dropped
+ * (in 'secondary_dropped') and no checkpoint request is raised.  Unlike
+ * failover, a row added later makes it compare again; a failed-over
+ * instance passes through for good. */
 static void
 set_unconfigured(struct colo_instance *inst, bool unconfigured)
     OVS_REQUIRES(inst->mutex)
 {
-    struct colo_compare *cmp = &inst->compare;
-
     atomic_store_relaxed(&inst->unconfigured, unconfigured);
-    ovs_mutex_lock(&cmp->mutex);
-    cmp->failed_over = unconfigured || colo_instance_is_failed_over(inst);
-    ovs_mutex_unlock(&cmp->mutex);
+    colo_compare_set_pass_through(&inst->compare, unconfigured
+                                  || colo_instance_is_failed_over(inst));
 }
 
 /* Returns instance 'id', creating it with default options if needed,
