@@ -965,12 +965,17 @@ colo_compare_failover(struct colo_compare *cmp)
 }
 
 /* Makes 'cmp' pass its packets through, uncompared, or compare them again:
- * for an instance that has no configuration.  What it holds stays held. */
+ * for an instance that has no configuration, or is secondary.  What it
+ * holds when it starts passing through leaves, as at failover: nothing
+ * would ever match it. */
 void
 colo_compare_set_pass_through(struct colo_compare *cmp, bool pass_through)
     OVS_EXCLUDED(cmp->mutex)
 {
     ovs_mutex_lock(&cmp->mutex);
+    if (pass_through && !cmp->pass_through) {
+        flush(cmp);
+    }
     cmp->pass_through = pass_through;
     ovs_mutex_unlock(&cmp->mutex);
 }

@@ -152,13 +152,17 @@ colo_instances_require_rows(void)
  * leave uncompared (counted in 'uncompared'), the secondary's are dropped
  * (in 'secondary_dropped') and no checkpoint request is raised.  Unlike
  * failover, a row added later makes it compare again; a failed-over
- * instance passes through for good. */
+ * instance passes through for good.  So does a secondary's: only a
+ * primary compares (colo_instance_get_compare()). */
 static void
 set_unconfigured(struct colo_instance *inst, bool unconfigured)
     OVS_REQUIRES(inst->mutex)
 {
+    bool secondary = inst->role == COLO_ROLE_SECONDARY;
+
     atomic_store_relaxed(&inst->unconfigured, unconfigured);
-    colo_compare_set_pass_through(&inst->compare, unconfigured
+    atomic_store_relaxed(&inst->secondary, secondary);
+    colo_compare_set_pass_through(&inst->compare, unconfigured || secondary
                                   || colo_instance_is_failed_over(inst));
 }
 
@@ -184,6 +188,7 @@ colo_instance_get_for_row(uint32_t id)
         inst->id = id;
         atomic_init(&inst->failed_over, false);
         atomic_init(&inst->unconfigured, false);
+        atomic_init(&inst->secondary, false);
         atomic_init(&inst->warn_after, time_msec() + COLO_ROW_GRACE_MSEC);
         ovs_mutex_init(&inst->mutex);
         ovs_mutex_lock(&inst->mutex);
@@ -228,6 +233,30 @@ colo_instance_get(uint32_t id)
                      "packets are dropped until a row configures it", id);
     }
     return inst;
+}
+
+/* Returns the compare of instance 'id' for colo_redirect, creating the
+ * instance if needed (colo_instance_get()).  On the secondary host nothing
+ * is compared and no checkpoint is requested (colo/wait-checkpoint says
+ * so): an instance whose row says "secondary" passes colo_redirect's
+ * packets through, as an unconfigured one does, and warns (rate-limited)
+ * of the flow that contradicts its role. */
+struct colo_compare *
+colo_instance_get_compare(uint32_t id)
+    OVS_EXCLUDED(colo_instances_mutex)
+{
+    struct colo_instance *inst = colo_instance_get(id);
+    bool secondary;
+
+    atomic_read_relaxed(&inst->secondary, &secondary);
+    if (secondary && !colo_instance_is_failed_over(inst)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+
+        VLOG_WARN_RL(&rl, "instance %"PRIu32" is secondary: colo_redirect "
+                     "compares nothing there, its primary packets pass "
+                     "uncompared and its secondary packets are dropped", id);
+    }
+    return &inst->compare;
 }
 
 /* Held packets live in the process alone, and go with it: when it exits,
@@ -410,8 +439,8 @@ colo_instance_configure(struct colo_instance *inst, enum colo_role role,
         || colo_instance_is_unconfigured(inst)) {
         struct ds s = DS_EMPTY_INITIALIZER;
 
-        set_unconfigured(inst, false);
         inst->role = role;
+        set_unconfigured(inst, false);
         free(inst->name);
         inst->name = nullable_xstrdup(name);
         set_options(inst, options);

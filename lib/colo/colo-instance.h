@@ -83,6 +83,9 @@ struct colo_instance {
                                  * colo_instance_get(). */
     atomic_llong warn_after;    /* When colo_instance_get() starts warning
                                  * that it is unconfigured, time_msec(). */
+    atomic_bool secondary;      /* 'role' is COLO_ROLE_SECONDARY; set under
+                                 * 'mutex', read without it by
+                                 * colo_instance_get_compare(). */
 
     struct ovs_mutex mutex;
     struct colo_options options OVS_GUARDED;
@@ -118,6 +121,7 @@ void colo_instances_init(void);
 void colo_instances_require_rows(void);
 struct colo_instance *colo_instance_find(uint32_t id);
 struct colo_instance *colo_instance_get(uint32_t id);
+struct colo_compare *colo_instance_get_compare(uint32_t id);
 struct colo_instance *colo_instance_get_for_row(uint32_t id);
 bool colo_instance_is_failed_over(const struct colo_instance *);
 bool colo_instance_is_unconfigured(const struct colo_instance *);

@@ -107,7 +107,7 @@ colo_execute(const struct colo_datapath *dp, struct dp_packet_batch *batch,
         break;
     case COLO_PRIMARY:
     case COLO_SECONDARY:
-        colo_compare_input(&colo_instance_get(action.id)->compare, dp,
+        colo_compare_input(colo_instance_get_compare(action.id), dp,
                            &action, batch, should_steal);
         break;
     case COLO_TO_GUEST:
