@@ -72,6 +72,7 @@
 #include "colo/colo-compare.h"
 #include "colo/colo-instance.h"
 #include "colo/colo-odp.h"
+#include "colo/colo-packet.h"
 #include "colo/colo-rewrite.h"
 #include "coverage.h"
 #include "dp-packet.h"
@@ -878,15 +879,6 @@ held_packet_create(struct held_test *t, int i)
     return p;
 }
 
-/* Whether 'p''s memory is its own, for as long as it is kept: malloc'd,
- * or one block with its struct (a copy that the compare made). */
-static bool
-held_is_own(const struct dp_packet *p)
-{
-    return (p->source == DPBUF_MALLOC
-            || (p->source == DPBUF_STUB && dp_packet_base(p) == p + 1));
-}
-
 /* The datapath's execute: notes what each released packet is, and frees
  * it (a packet in a port's buffer: its struct alone). */
 static void
@@ -915,7 +907,7 @@ held_execute(void *aux, struct dp_packet_batch *batch,
         ds_put_format(&t->released, "  released %s: %s, in %s, %s\n",
                       held_specs[mark - 1].name,
                       (uintptr_t) p == hp->sent ? "itself" : "a copy",
-                      (held_is_own(p) ? "memory of its own"
+                      (colo_packet_is_own(p) ? "memory of its own"
                        : in_buf ? "its port's buffer" : "other memory"),
                       (dp_packet_size(p) == dp_packet_size(hp->frame)
                        && !memcmp(data, dp_packet_data(hp->frame),
