@@ -22,6 +22,8 @@ lib_libopenvswitch_la_SOURCES += \
 	lib/colo/colo-packet.h \
 	lib/colo/colo-release.c \
 	lib/colo/colo-release.h \
+	lib/colo/colo-repair.c \
+	lib/colo/colo-repair.h \
 	lib/colo/colo-rewrite.c \
 	lib/colo/colo-rewrite.h \
 	lib/colo/colo-segment.c \

@@ -56,6 +56,8 @@ COVERAGE_DEFINE(colo_conn_expired);
 COVERAGE_DEFINE(colo_secondary_forwarded);
 COVERAGE_DEFINE(colo_checkpoint_request);
 COVERAGE_DEFINE(colo_checkpoint_coalesced);
+COVERAGE_DEFINE(colo_repair_kept);
+COVERAGE_DEFINE(colo_repair_asked);
 
 struct seq *colo_deferred_seq;
 
@@ -79,6 +81,11 @@ struct compare_ctx {
     struct ovs_list dropped;            /* Secondary colo_held to free. */
     struct ovs_list freed_primary;      /* Primary colo_held to free,
                                          * counted already. */
+    struct ovs_list resend;             /* Copies to send to the secondary
+                                         * through the mirror's actions
+                                         * (colo-repair.h). */
+    struct ovs_list freed_kept;         /* Client segments kept for the
+                                         * secondary, to free. */
 
     /* This batch's held packets in a port's memory (colo_held_own()). */
     struct colo_held *borrowed[NETDEV_MAX_BURST];
@@ -334,6 +341,69 @@ prefetch_conn(const struct colo_compare *cmp,
     }
 }
 
+/* The repair of the secondary's losses (colo-repair.h). */
+
+/* 'held', a segment from the SVM, came on 'conn': frees the client segments
+ * kept for the SVM that it acknowledges, and queues those it shows lost to
+ * be sent again.  Returns true if the primary host repairs the loss that
+ * the SVM's ack tells of. */
+static bool
+repair_secondary(struct compare_ctx *ctx, struct colo_conn *conn,
+                 struct colo_held *held)
+    OVS_REQUIRES(ctx->cmp->mutex)
+{
+    size_t n_kept = conn->repair.n_kept;
+    size_t n_resend = ovs_list_size(&ctx->resend);
+    bool repairing;
+
+    if (conn->kind != COLO_PACKET_TCP || conn->diverged) {
+        return false;
+    }
+    repairing = colo_tcp_repair_secondary(conn, held, ctx->now, &ctx->resend,
+                                          &ctx->freed_kept);
+    ctx->cmp->n_kept -= n_kept - conn->repair.n_kept;
+    ctx->cmp->stats.repair_resent += ovs_list_size(&ctx->resend) - n_resend;
+    return repairing;
+}
+
+/* Asks the SVM for a segment of its own that 'conn' lacks at its position
+ * while it holds the SVM's bytes past it (colo_repair_ask()). */
+static void
+ask_secondary(struct compare_ctx *ctx, struct colo_conn *conn)
+    OVS_REQUIRES(ctx->cmp->mutex)
+{
+    struct colo_held *ask;
+    uint32_t next;
+
+    if (conn->kind == COLO_PACKET_TCP && !conn->diverged
+        && conn->tcp.ask_secondary
+        && colo_tcp_secondary_hole(conn, &next)
+        && (ask = colo_repair_ask(&conn->repair, next, &conn->secondary,
+                                  ctx->now))) {
+        ovs_list_push_back(&ctx->resend, &ask->node);
+        ctx->cmp->stats.repair_asked++;
+        COVERAGE_INC(colo_repair_asked);
+    }
+}
+
+/* Sends the copies in 'resend' to the secondary host, through the
+ * mirror's actions, if the mirror runs in datapath 'dp'; frees them. */
+static void
+send_to_secondary(const struct colo_datapath *dp, struct ovs_list *resend)
+{
+    struct ovs_list mine = OVS_LIST_INITIALIZER(&mine);
+    struct colo_held *held;
+
+    LIST_FOR_EACH_POP (held, node, resend) {
+        if (held->release->owner == dp->owner) {
+            ovs_list_push_back(&mine, &held->node);
+        } else {
+            colo_held_free(held);
+        }
+    }
+    colo_held_send_list(dp, &mine);
+}
+
 static void
 compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
     OVS_REQUIRES(ctx->cmp->mutex)
@@ -368,6 +438,7 @@ compare_primary(struct compare_ctx *ctx, struct parsed_packet *pp)
         note_conntrack(conn, held->packet, ctx->dp->owner);
         reason = colo_conn_add_primary(conn, held, &ctx->dropped);
         conn_changed(ctx, conn, held_before, reason);
+        ask_secondary(ctx, conn);
     }
 }
 
@@ -422,10 +493,14 @@ compare_secondary(struct compare_ctx *ctx, struct parsed_packet *pp)
         struct colo_held *held = held_create(ctx, packet, &pp->view);
         struct ovs_list forward = OVS_LIST_INITIALIZER(&forward);
         enum colo_reason reason;
+        bool repairing;
 
-        reason = colo_conn_add_secondary(conn, held, &ctx->dropped, &forward);
+        repairing = repair_secondary(ctx, conn, held);
+        reason = colo_conn_add_secondary(conn, held, &ctx->dropped,
+                                         repairing ? NULL : &forward);
         forward_secondary(ctx, conn, &forward);
         conn_changed(ctx, conn, held_before, reason);
+        ask_secondary(ctx, conn);
     }
 }
 
@@ -561,6 +636,8 @@ colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
     ovs_list_init(&ctx.forward);
     ovs_list_init(&ctx.dropped);
     ovs_list_init(&ctx.freed_primary);
+    ovs_list_init(&ctx.resend);
+    ovs_list_init(&ctx.freed_kept);
 
     size_t n = dp_packet_batch_size(batch);
     struct parsed_packet pps[NETDEV_MAX_BURST];
@@ -596,9 +673,87 @@ colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *dp,
 
     colo_held_free_list(&ctx.dropped);
     colo_held_free_list(&ctx.freed_primary);
+    colo_held_free_list(&ctx.freed_kept);
+    send_to_secondary(dp, &ctx.resend);
     if (n_release) {
         release_pending(cmp, dp, COLO_RELEASE_PASSES);
     }
+}
+
+/* Keeps, for the repair of the secondary's losses, copies of the TCP
+ * segments in 'batch', client packets that the mirror of 'action' is about
+ * to send to the secondary host through datapath 'dp', on the connections
+ * that 'cmp' compares; notes the client's headers, for asking the SVM.
+ * The copies are bounded like held packets: at most max_queue_size per
+ * connection and max_held in all. */
+void
+colo_compare_mirrored(struct colo_compare *cmp, const struct colo_datapath *dp,
+                      const struct colo_odp_action *action,
+                      const struct dp_packet_batch *batch)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    struct parsed_packet pps[NETDEV_MAX_BURST];
+    struct colo_release *release;
+    struct dp_packet *packet;
+    long long int now = time_msec();
+    size_t n = 0;
+
+    /* Parsed outside the lock, with the key of the guest's direction, the
+     * one the compare knows the connection by. */
+    DP_PACKET_BATCH_FOR_EACH (i, packet, batch) {
+        struct parsed_packet *pp = &pps[n];
+
+        pp->packet = packet;
+        if (colo_packet_parse(packet, &pp->view) == COLO_PACKET_OK
+            && pp->view.kind == COLO_PACKET_TCP) {
+            struct colo_packet_key *k = &pp->view.key;
+            struct in6_addr addr = k->src;
+            ovs_be16 port = k->src_port;
+
+            k->src = k->dst;
+            k->dst = addr;
+            k->src_port = k->dst_port;
+            k->dst_port = port;
+            pp->hash = colo_packet_key_hash(k);
+            n++;
+        }
+    }
+    if (!n) {
+        return;
+    }
+
+    ovs_mutex_lock(&cmp->mutex);
+    if (cmp->pass_through) {
+        ovs_mutex_unlock(&cmp->mutex);
+        return;
+    }
+    release = colo_release_use(&cmp->releases, dp->owner, action->actions,
+                               action->actions_len);
+    for (size_t i = 0; i < n; i++) {
+        struct colo_conn *conn = find_conn(cmp, &pps[i].view, pps[i].hash);
+        const struct colo_tcp *tcp;
+
+        if (!conn || conn->kind != COLO_PACKET_TCP || conn->diverged) {
+            continue;
+        }
+        tcp = &conn->tcp;
+        colo_repair_note_client(&conn->repair, pps[i].packet, &pps[i].view,
+                                release);
+        conn->tcp.ask_secondary = true;
+        if (!colo_repair_wants(&pps[i].view, tcp->s_ack_valid, tcp->s_ack)) {
+            continue;
+        } else if (conn->repair.n_kept >= cmp->options.max_queue_size
+                   || cmp->n_kept >= cmp->options.max_held) {
+            cmp->stats.repair_limit++;
+        } else {
+            colo_repair_keep(&conn->repair, pps[i].packet, &pps[i].view,
+                             now);
+            cmp->n_kept++;
+            COVERAGE_INC(colo_repair_kept);
+        }
+    }
+    colo_release_unuse(release);
+    ovs_mutex_unlock(&cmp->mutex);
 }
 
 /* The non-PMD context. */
@@ -658,7 +813,7 @@ scan_conns(struct colo_compare *cmp, const struct colo_datapath *dp,
         } else if (!conn->ct_known
                    && now - conn->used >= COLO_UNTRACKED_IDLE_MS) {
             hmap_remove(&cmp->conns, &conn->node);
-            colo_conn_destroy(conn);
+            cmp->n_kept -= colo_conn_destroy(conn);
             COVERAGE_INC(colo_conn_expired);
         }
     }
@@ -692,7 +847,7 @@ expire_conns(struct colo_compare *cmp, const struct colo_datapath *dp,
         conn = find_conn(cmp, &view, colo_packet_key_hash(&view.key));
         if (conn && colo_conn_is_empty(conn)) {
             hmap_remove(&cmp->conns, &conn->node);
-            colo_conn_destroy(conn);
+            cmp->n_kept -= colo_conn_destroy(conn);
             COVERAGE_INC(colo_conn_expired);
         }
     }
@@ -767,6 +922,7 @@ colo_compare_init(struct colo_compare *cmp, uint32_t id,
     memset(&cmp->stats, 0, sizeof cmp->stats);
     hmap_init(&cmp->conns);
     cmp->n_held = 0;
+    cmp->n_kept = 0;
     cmp->n_arrived = 0;
     colo_release_set_init(&cmp->releases);
     ovs_list_init(&cmp->pending);
@@ -1087,7 +1243,7 @@ colo_compare_reset(struct colo_compare *cmp)
     ovs_mutex_lock(&cmp->mutex);
     flush(cmp);
     HMAP_FOR_EACH_POP (conn, node, &cmp->conns) {
-        colo_conn_destroy(conn);
+        cmp->n_kept -= colo_conn_destroy(conn);
     }
     cmp->requested = false;
     ovs_mutex_unlock(&cmp->mutex);
@@ -1131,6 +1287,9 @@ static const struct colo_counter packet_counters[] = {
 static const struct colo_counter checkpoint_counters[] = {
     COLO_CHECKPOINT_COUNTERS(COUNTER)
 };
+static const struct colo_counter repair_counters[] = {
+    COLO_REPAIR_COUNTERS(COUNTER)
+};
 #undef COUNTER
 
 /* Formats colo/show's counters, a line for packets, one for checkpoints
@@ -1147,6 +1306,9 @@ colo_compare_format_stats(struct colo_compare *cmp, struct ds *s)
     ds_put_cstr(s, "\n  checkpoints:");
     colo_counters_format(checkpoint_counters,
                          ARRAY_SIZE(checkpoint_counters), st, s);
+    ds_put_cstr(s, "\n  repairs:");
+    colo_counters_format(repair_counters, ARRAY_SIZE(repair_counters), st,
+                         s);
     ds_put_cstr(s, "\n  divergences:");
     for (int i = COLO_REASON_NONE + 1; i < COLO_N_REASONS; i++) {
         ds_put_format(s, " %s=%"PRIu64, colo_reason_to_string(i),
@@ -1171,6 +1333,8 @@ colo_compare_stats_to_db(struct colo_compare *cmp, const char *keys[],
                         keys, values, n_stats);
     colo_counters_to_db(checkpoint_counters, ARRAY_SIZE(checkpoint_counters),
                         st, keys, values, n_stats);
+    colo_counters_to_db(repair_counters, ARRAY_SIZE(repair_counters), st,
+                        keys, values, n_stats);
     for (int i = 0; i < COLO_N_REASONS; i++) {
         divergences += st->divergences[i];
     }

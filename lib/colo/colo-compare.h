@@ -64,6 +64,7 @@ struct colo_request {
 struct colo_compare_stats {
     COLO_PACKET_COUNTERS(COLO_COUNTER_MEMBER)
     COLO_CHECKPOINT_COUNTERS(COLO_COUNTER_MEMBER)
+    COLO_REPAIR_COUNTERS(COLO_COUNTER_MEMBER)
     uint64_t divergences[COLO_N_REASONS];      /* Requests by reason, those
                                                 * coalesced too. */
 };
@@ -85,6 +86,8 @@ struct colo_compare {
 
     struct hmap conns OVS_GUARDED;      /* colo_conn, by key. */
     size_t n_held OVS_GUARDED;          /* In 'conns', both sides. */
+    size_t n_kept OVS_GUARDED;          /* Client segments kept for the
+                                         * secondary (colo-repair.h). */
     uint64_t n_arrived OVS_GUARDED;     /* Packets that came in, ever. */
 
     /* The checkpoint barrier that waits for its checkpoint-done: its
@@ -121,6 +124,11 @@ void colo_compare_set_options(struct colo_compare *cmp,
 void colo_compare_input(struct colo_compare *cmp, const struct colo_datapath *,
                         const struct colo_odp_action *,
                         struct dp_packet_batch *, bool should_steal)
+    OVS_EXCLUDED(cmp->mutex);
+void colo_compare_mirrored(struct colo_compare *cmp,
+                           const struct colo_datapath *,
+                           const struct colo_odp_action *,
+                           const struct dp_packet_batch *)
     OVS_EXCLUDED(cmp->mutex);
 size_t colo_compare_run(struct colo_compare *cmp, const struct colo_datapath *,
                         long long int now, long long int *next_scan,

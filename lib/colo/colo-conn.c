@@ -37,17 +37,23 @@ colo_conn_create(const struct colo_packet_key *key,
     conn->kind = kind;
     ovs_list_init(&conn->primary);
     ovs_list_init(&conn->secondary);
+    colo_repair_init(&conn->repair);
     return conn;
 }
 
-/* Frees 'conn', which must hold no packet. */
-void
+/* Frees 'conn', which must hold no packet, and the client segments it kept
+ * for repair.  Returns how many of those it freed. */
+size_t
 colo_conn_destroy(struct colo_conn *conn)
 {
+    size_t n_kept = 0;
+
     if (conn) {
         ovs_assert(colo_conn_is_empty(conn));
+        n_kept = colo_repair_destroy(&conn->repair);
         free(conn);
     }
+    return n_kept;
 }
 
 bool
@@ -150,7 +156,8 @@ colo_conn_add_primary(struct colo_conn *conn, struct colo_held *held,
 
 /* Adds a secondary packet to 'conn', which keeps it until it has compared
  * it, or moves it to 'dropped', or to 'forward' if it must go on to the
- * client (see colo-tcp.c, tcp_is_secondary_loss()). */
+ * client (see colo-tcp.c, tcp_is_secondary_loss()); with a null 'forward',
+ * none goes on: the primary host repairs the loss itself. */
 enum colo_reason
 colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
                         struct ovs_list *dropped, struct ovs_list *forward)
@@ -162,7 +169,7 @@ colo_conn_add_secondary(struct colo_conn *conn, struct colo_held *held,
         return COLO_REASON_NONE;
     } else if (conn->kind == COLO_PACKET_TCP) {
         reason = colo_tcp_add_secondary(conn, held, dropped, forward);
-        if (reason != COLO_REASON_NONE) {
+        if (reason != COLO_REASON_NONE && forward) {
             /* The connection now waits for a checkpoint. */
             ovs_list_push_back_all(dropped, forward);
         }

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "colo/colo-held.h"
 #include "colo/colo-packet.h"
+#include "colo/colo-repair.h"
 #include "colo/colo-tcp.h"
 #include "colo/colo-types.h"
 #include "ct-dpif.h"
@@ -67,6 +68,7 @@ struct colo_conn {
     const void *owner;              /* The datapath whose conntrack it is. */
 
     struct colo_tcp tcp;
+    struct colo_repair repair;      /* TCP, on a host that mirrors. */
 };
 
 /* The queues, for colo-tcp.c. */
@@ -89,7 +91,7 @@ colo_conn_drop_secondary(struct colo_conn *conn, struct colo_held *held,
 
 struct colo_conn *colo_conn_create(const struct colo_packet_key *,
                                    enum colo_packet_kind);
-void colo_conn_destroy(struct colo_conn *);
+size_t colo_conn_destroy(struct colo_conn *);
 
 enum colo_reason colo_conn_add_primary(struct colo_conn *, struct colo_held *,
                                        struct ovs_list *dropped);

@@ -65,6 +65,16 @@ struct ds;
     /* Checkpoint barriers set. */                                      \
     C(barriers, "barriers", "barriers")
 
+/* The repair of the secondary's losses on the primary host
+ * (colo-repair.h). */
+#define COLO_REPAIR_COUNTERS(C)                                         \
+    /* Client segments sent to the secondary again. */                  \
+    C(repair_resent, "resent", "repair_resent")                         \
+    /* Duplicate acks that asked the secondary for a segment. */        \
+    C(repair_asked, "asked", "repair_asked")                            \
+    /* Client segments not kept: max_queue_size or max_held. */         \
+    C(repair_limit, "not_kept", "repair_not_kept")
+
 /* The rewriter's. */
 #define COLO_REWRITE_COUNTERS(C)                                        \
     /* Packets changed. */                                              \
@@ -98,6 +108,7 @@ struct colo_counter {
 #define COLO_COUNTER_ONE(MEMBER, SHOW, DB) + 1
 #define COLO_N_COUNTERS (0 COLO_PACKET_COUNTERS(COLO_COUNTER_ONE)        \
                          COLO_CHECKPOINT_COUNTERS(COLO_COUNTER_ONE)     \
+                         COLO_REPAIR_COUNTERS(COLO_COUNTER_ONE)         \
                          COLO_REWRITE_COUNTERS(COLO_COUNTER_ONE))
 
 /* Puts " SHOW=value" for each of the 'n' counters in 'counters', read from

@@ -397,8 +397,12 @@ tcp_advance(struct colo_conn *conn, struct ovs_list *dropped)
         }
     }
 
-    /* Both sides hold bytes that wait, and one of them lacks 'next'. */
-    if (conn->n_primary && conn->n_secondary) {
+    /* Both sides hold bytes that wait, and one of them lacks 'next'.  If it
+     * is the SVM, and the compare can ask it for them, the PVM's segments
+     * past the hole wait for them rather than leave: the client would take
+     * the hole for a loss of the PVM's, and the PVM would slow down. */
+    if (conn->n_primary && conn->n_secondary
+        && !(tcp->ask_secondary && tcp_primary_at(conn, tcp->next))) {
         enum colo_reason reason = tcp_match_ahead(conn, dropped);
 
         if (reason != COLO_REASON_NONE) {
@@ -615,18 +619,18 @@ colo_tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
     if (has_flag(held, TCP_ACK)) {
         dup_ack = tcp->s_ack_valid && held->view.ack == tcp->s_ack;
         colo_seq_advance(&tcp->s_ack_valid, &tcp->s_ack, held->view.ack);
+        colo_seq_advance(&tcp->bar_s_ack_valid, &tcp->bar_s_ack,
+                         held->view.ack);
     }
 
     if (has_flag(held, TCP_RST)) {
         tcp->s_rst = true;
-        colo_seq_advance(&tcp->bar_s_ack_valid, &tcp->bar_s_ack,
-                         held->view.ack);
         tcp->s_rst_seq = held->view.seq;
         ovs_list_push_back(dropped, &held->node);
         if (tcp->syn_pending) {
             return COLO_REASON_TCP_FLAGS;     /* A RST against a SYN. */
         }
-    } else if (tcp_is_secondary_loss(conn, held, dup_ack)) {
+    } else if (forward && tcp_is_secondary_loss(conn, held, dup_ack)) {
         colo_tcp_stamp_leaving(tcp, held);
         ovs_list_push_back(forward, &held->node);
     } else if (has_flag(held, TCP_SYN)
@@ -745,6 +749,50 @@ colo_tcp_may_leave_ahead(const struct colo_tcp *tcp,
                          const struct colo_held *h)
 {
     return tcp_matched_ahead(tcp, h) && colo_tcp_can_release(tcp, h);
+}
+
+/* The repair of the secondary's losses (colo-repair.h). */
+
+/* 's', a segment from the SVM, came: frees the client segments kept for
+ * the SVM that its ack covers (into 'freed'), and puts in 'resend' those
+ * it shows lost.  Returns true if the primary host has the bytes that its
+ * ack asks for, and repairs the loss: the SVM's duplicate acks need not go
+ * to the client. */
+bool
+colo_tcp_repair_secondary(struct colo_conn *conn, struct colo_held *s,
+                          long long int now, struct ovs_list *resend,
+                          struct ovs_list *freed)
+{
+    const struct colo_tcp *tcp = &conn->tcp;
+    bool dup_ack;
+
+    if (!conn->repair.n_kept || !has_flag(s, TCP_ACK)) {
+        return false;
+    }
+    dup_ack = (tcp->s_ack_valid && s->view.ack == tcp->s_ack
+               && !s->view.payload_len
+               && !has_flag(s, TCP_SYN | TCP_FIN | TCP_RST));
+    colo_repair_trim(&conn->repair, s->view.ack, freed);
+    return colo_repair_resend(&conn->repair, s, dup_ack, now, resend);
+}
+
+/* Whether the SVM lacks bytes at the position, 'next', that the PVM
+ * holds, while it sent bytes past them: a segment of the SVM's was lost on
+ * its way to the compare.  Stores the position in '*next'. */
+bool
+colo_tcp_secondary_hole(const struct colo_conn *conn, uint32_t *next)
+{
+    const struct colo_tcp *tcp = &conn->tcp;
+    const struct colo_held *s;
+
+    if (!tcp->synced || tcp->syn_pending || !conn->n_secondary
+        || !tcp_primary_at(conn, tcp->next)) {
+        return false;
+    }
+    s = CONTAINER_OF(ovs_list_front(&conn->secondary), struct colo_held,
+                     node);
+    *next = tcp->next;
+    return !has_flag(s, TCP_SYN) && colo_seq_lt(tcp->next, s->view.seq);
 }
 
 /* Formats where the comparison of 'conn' stands: the first unmatched

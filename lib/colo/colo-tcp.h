@@ -70,6 +70,10 @@ struct colo_tcp {
     bool ts_sent_valid;
     uint32_t ts_sent;           /* Highest TSval sent on to the client. */
 
+    bool ask_secondary;         /* The compare can ask the SVM for a
+                                 * segment lost on its way here
+                                 * (colo-repair.h). */
+
     /* The primary's position and ack ('p_*') at the last checkpoint
      * barrier: where the comparison restarts once the checkpoint that the
      * barrier began is done. */
@@ -100,6 +104,11 @@ void colo_tcp_restart(struct colo_tcp *);
 void colo_tcp_mark_barrier(struct colo_tcp *);
 enum colo_reason colo_tcp_restart_at_barrier(struct colo_conn *,
                                              struct ovs_list *dropped);
+
+bool colo_tcp_repair_secondary(struct colo_conn *, struct colo_held *,
+                               long long int now, struct ovs_list *resend,
+                               struct ovs_list *freed);
+bool colo_tcp_secondary_hole(const struct colo_conn *, uint32_t *next);
 
 void colo_tcp_format(const struct colo_conn *, struct ds *);
 

@@ -56,17 +56,21 @@ colo_init(void)
 }
 
 /* Runs the mirror's actions on a copy of 'batch'; the originals go on with
- * the flow's next actions.  A failed-over instance mirrors nothing. */
+ * the flow's next actions.  A failed-over instance mirrors nothing.  The
+ * instance's compare keeps copies of the TCP segments, to send again those
+ * that the secondary did not get (colo-repair.h). */
 static void
 colo_mirror(const struct colo_datapath *dp, struct dp_packet_batch *batch,
             const struct colo_odp_action *action, bool should_steal)
 {
-    const struct colo_instance *inst = colo_instance_find(action->id);
+    struct colo_instance *inst = colo_instance_find(action->id);
     size_t n = dp_packet_batch_size(batch);
 
     if (inst && colo_instance_is_failed_over(inst)) {
         dp_packet_delete_batch(batch, should_steal);
         return;
+    } else if (inst) {
+        colo_compare_mirrored(&inst->compare, dp, action, batch);
     }
 
     if (should_steal) {
