@@ -61,7 +61,8 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-checkpoint.at \
 	tests/system-colo-failover.at \
 	tests/system-colo-pmd.at \
-	tests/system-colo-loss.at
+	tests/system-colo-loss.at \
+	tests/system-colo-install.at
 
 tests_ovstest_SOURCES += \
 	tests/colo-fuzz.c \
