@@ -63,7 +63,40 @@ AC_DEFUN([OVS_COLO_OVS_CONFIGURE_FLAGS], [
   OVS_CONFIGURE_ARGS="PYTHON3=$PYTHON3"
   AS_IF([test "$enable_Werror" = yes],
         [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --enable-Werror"])
+
+  dnl Open vSwitch installs where this configure was told to ("make
+  dnl install" is OVS's): the installation directories given here go on to
+  dnl OVS's configure, for example Debian's layout with --prefix=/usr
+  dnl --sysconfdir=/etc --localstatedir=/var.  Those left at autoconf's
+  dnl default are not passed, so OVS applies the same default.
+  AS_IF([test "x$prefix" != xNONE],
+        [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --prefix=$prefix"])
+  AS_IF([test "x$exec_prefix" != xNONE],
+        [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --exec-prefix=$exec_prefix"])
+  for ovs_colo_dir in \
+      'bindir=${exec_prefix}/bin' 'sbindir=${exec_prefix}/sbin' \
+      'libdir=${exec_prefix}/lib' 'sysconfdir=${prefix}/etc' \
+      'localstatedir=${prefix}/var' 'datarootdir=${prefix}/share' \
+      'datadir=${datarootdir}' 'mandir=${datarootdir}/man'; do
+    ovs_colo_var=${ovs_colo_dir%%=*}
+    eval ovs_colo_val=\$$ovs_colo_var
+    AS_IF([test "x$ovs_colo_val" != "x${ovs_colo_dir#*=}"],
+          [OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS --$ovs_colo_var=$ovs_colo_val"])
+  done
   AC_SUBST([OVS_CONFIGURE_ARGS])
+])
+
+dnl OVS_COLO_CHECK_SPHINX
+dnl
+dnl OVS 3.1 keeps some of its man pages as reStructuredText, ovs-actions(7)
+dnl among them, and builds and installs them only when its configure finds
+dnl Sphinx: without it "make install" would quietly leave them out.
+AC_DEFUN([OVS_COLO_CHECK_SPHINX], [
+  AC_ARG_VAR([SPHINXBUILD], [Sphinx's sphinx-build, for OVS's man pages])
+  AC_CHECK_PROGS([SPHINXBUILD], [sphinx-build-3 sphinx-build], [none])
+  AS_IF([test "$SPHINXBUILD" = none],
+        [AC_MSG_ERROR([sphinx-build not found: OVS builds ovs-actions(7) and its other reStructuredText man pages with it: apt-get install python3-sphinx (or utilities/ovs-colo-install-deps)])])
+  OVS_CONFIGURE_ARGS="$OVS_CONFIGURE_ARGS SPHINXBUILD=$SPHINXBUILD"
 ])
 
 dnl OVS_COLO_CHECK_PYTHON3

@@ -63,7 +63,8 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-checkpoint.at \
 	tests/system-colo-failover.at \
 	tests/system-colo-pmd.at \
-	tests/system-colo-loss.at
+	tests/system-colo-loss.at \
+	tests/system-colo-install.at
 
 tests_ovstest_SOURCES += \
 	tests/colo-fuzz.c \
@@ -99,5 +100,10 @@ tests_oss_fuzz_colo_actions_target_LDFLAGS = $(LIB_FUZZING_ENGINE)
 
 MAN_FRAGMENTS += lib/colo/colo-unixctl.man
 
-bin_SCRIPTS += utilities/ovs-colo-agent
+bin_SCRIPTS += utilities/ovs-colo-agent utilities/ovs-colo-flows
 EXTRA_DIST += utilities/ovs-colo-agent utilities/ovs-colo-flows
+
+# ovs-colo-agent(8), made from its .in as OVS's man pages are.
+man_MANS += utilities/ovs-colo-agent.8
+EXTRA_DIST += utilities/ovs-colo-agent.8.in
+CLEANFILES += utilities/ovs-colo-agent.8
