@@ -373,6 +373,25 @@ checkpoint_done(struct colo_instance *inst)
     free(colo_instance_checkpoint_done(inst));
 }
 
+/* A checkpoint as the COLO frame signals it: done, a barrier, or done at
+ * the last barrier ('*barrier', which may be spent or replaced). */
+static void
+checkpoint_step(struct colo_instance *inst, uint8_t choice,
+                uint64_t *barrier)
+{
+    switch (choice % 4) {
+    case 0: case 1:
+        checkpoint_done(inst);
+        break;
+    case 2:
+        free(colo_instance_checkpoint_barrier(inst, barrier));
+        break;
+    case 3:
+        free(colo_instance_checkpoint_done_at(inst, *barrier));
+        break;
+    }
+}
+
 /* Sends what checkpoint-done and unconfiguring released, as the
  * datapath's non-PMD context does. */
 static void
@@ -429,6 +448,7 @@ colo_fuzz_compare(const uint8_t *data, size_t size)
     struct colo_compare_stats before, after;
     struct colo_options options;
     struct colo_instance *inst;
+    uint64_t barrier = 0;
 
     /* Small bounds, so that inputs reach them. */
     colo_options_init(&options);
@@ -450,7 +470,7 @@ colo_fuzz_compare(const uint8_t *data, size_t size)
             compare_batch(&dp, &run, &in, COLO_SECONDARY, n);
             break;
         case 6:
-            checkpoint_done(inst);
+            checkpoint_step(inst, step >> 3, &barrier);
             break;
         case 7:
             colo_run(&dp);

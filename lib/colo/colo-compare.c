@@ -645,6 +645,7 @@ scan_conns(struct colo_compare *cmp, const struct colo_datapath *dp,
              || oldest_arrival(&conn->secondary) <= deadline)
             && !conn->diverged) {
             conn->diverged = true;
+            conn->reason = COLO_REASON_TIMEOUT;
             compare_request(cmp, COLO_REASON_TIMEOUT, &conn->key);
         } else if (!colo_conn_is_empty(conn)) {
             continue;
@@ -924,32 +925,126 @@ flush(struct colo_compare *cmp)
     colo_held_free_list(&dropped);
 }
 
+/* Logs a checkpoint-done as requests are, so that the log shows how long
+ * each request took to be answered, the time the guests' output waited. */
+static void
+log_checkpoint_done(const struct colo_compare *cmp, uint64_t barrier)
+    OVS_REQUIRES(cmp->mutex)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    if (VLOG_DROP_INFO(&rl)) {
+        return;
+    }
+    if (barrier) {
+        ds_put_format(&s, " at barrier %"PRIu64, barrier);
+    }
+    if (cmp->requested) {
+        VLOG_INFO("instance %"PRIu32": checkpoint-done%s for request "
+                  "%"PRIu64", %lld ms after it", cmp->id, ds_cstr(&s),
+                  cmp->request.seqno,
+                  MAX(time_wall_msec() - cmp->request.time, 0));
+    } else {
+        VLOG_INFO("instance %"PRIu32": checkpoint-done%s with no request "
+                  "pending", cmp->id, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
 /* The COLO frame finished a checkpoint: the secondary is now a copy of the
  * primary. */
 void
 colo_compare_checkpoint_done(struct colo_compare *cmp)
     OVS_EXCLUDED(cmp->mutex)
 {
-    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(10, 10);
-
     ovs_mutex_lock(&cmp->mutex);
-    /* Logged as requests are, so that the log shows how long each took to
-     * be answered, the time the guests' output waited. */
-    if (!VLOG_DROP_INFO(&rl)) {
-        if (cmp->requested) {
-            VLOG_INFO("instance %"PRIu32": checkpoint-done for request "
-                      "%"PRIu64", %lld ms after it", cmp->id,
-                      cmp->request.seqno,
-                      MAX(time_wall_msec() - cmp->request.time, 0));
-        } else {
-            VLOG_INFO("instance %"PRIu32": checkpoint-done with no request "
-                      "pending", cmp->id);
-        }
-    }
+    log_checkpoint_done(cmp, 0);
     flush(cmp);
+    cmp->barrier = 0;
     cmp->requested = false;
     cmp->stats.checkpoints++;
     ovs_mutex_unlock(&cmp->mutex);
+}
+
+/* A checkpoint begins (the COLO frame stopped the primary): what the
+ * primary sent so far is what the checkpoint will validate.  Returns the
+ * barrier's number, for colo_compare_checkpoint_done_at().  A new barrier
+ * replaces one whose checkpoint-done never came. */
+uint64_t
+colo_compare_checkpoint_barrier(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    struct colo_conn *conn;
+    uint64_t barrier;
+
+    ovs_mutex_lock(&cmp->mutex);
+    barrier = cmp->barrier = ++cmp->n_barriers;
+    cmp->barrier_order = cmp->n_arrived;
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        colo_conn_mark_barrier(conn, barrier);
+    }
+    cmp->stats.barriers++;
+    ovs_mutex_unlock(&cmp->mutex);
+    return barrier;
+}
+
+/* The checkpoint that began at 'barrier' is done: the secondary is a copy of
+ * the primary as it was at the barrier.  The primary packets that came
+ * before the barrier leave, in the order they came, the secondary's are
+ * dropped, and what both sent since is compared from where the primary
+ * was: packets the primary sent once it ran again belong to the next
+ * checkpoint.  A connection still diverged, or diverging again, asks for
+ * the next checkpoint.  Returns false, doing nothing, if 'barrier' is not
+ * the one that waits. */
+bool
+colo_compare_checkpoint_done_at(struct colo_compare *cmp, uint64_t barrier)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    struct ovs_list release = OVS_LIST_INITIALIZER(&release);
+    struct ovs_list dropped = OVS_LIST_INITIALIZER(&dropped);
+    struct colo_conn *conn;
+
+    ovs_mutex_lock(&cmp->mutex);
+    if (!barrier || barrier != cmp->barrier) {
+        ovs_mutex_unlock(&cmp->mutex);
+        return false;
+    }
+    log_checkpoint_done(cmp, barrier);
+    cmp->barrier = 0;
+    cmp->requested = false;
+    cmp->stats.checkpoints++;
+
+    cmp->n_held = 0;
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        enum colo_reason reason = COLO_REASON_NONE;
+
+        if (conn->barrier == barrier) {
+            size_t n_before;
+
+            reason = colo_conn_flush_before(conn, cmp->barrier_order,
+                                            &release, &dropped);
+            n_before = conn->n_primary;
+            colo_conn_take_releasable(conn, &release);
+            cmp->stats.compared += n_before - conn->n_primary;
+        } else if (conn->diverged) {
+            /* New since the barrier, and diverged: the next checkpoint's
+             * business. */
+            reason = conn->reason;
+        }
+        if (reason != COLO_REASON_NONE) {
+            compare_request(cmp, reason, &conn->key);
+        }
+        cmp->n_held += conn->n_primary + conn->n_secondary;
+    }
+    sort_by_arrival(&release);
+    cmp->stats.secondary_dropped += ovs_list_size(&dropped);
+    queue_release(cmp, &release);
+    seq_change(colo_deferred_seq);
+    ovs_mutex_unlock(&cmp->mutex);
+
+    colo_held_free_list(&dropped);
+    return true;
 }
 
 /* The secondary is gone: releases everything held, and from now on passes

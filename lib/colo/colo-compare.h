@@ -86,6 +86,13 @@ struct colo_compare {
     struct hmap conns OVS_GUARDED;      /* colo_conn, by key. */
     size_t n_held OVS_GUARDED;          /* In 'conns', both sides. */
     uint64_t n_arrived OVS_GUARDED;     /* Packets that came in, ever. */
+
+    /* The checkpoint barrier that waits for its checkpoint-done: its
+     * number (0 if none) and 'n_arrived' when it was set.  Barriers are
+     * numbered from 1 by 'n_barriers'. */
+    uint64_t barrier OVS_GUARDED;
+    uint64_t barrier_order OVS_GUARDED;
+    uint64_t n_barriers OVS_GUARDED;
     struct colo_release_set releases OVS_GUARDED;
 
     /* Released packets on their way out, in order.  Every release goes
@@ -121,6 +128,11 @@ size_t colo_compare_run(struct colo_compare *cmp, const struct colo_datapath *,
     OVS_EXCLUDED(cmp->mutex);
 
 void colo_compare_checkpoint_done(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex);
+uint64_t colo_compare_checkpoint_barrier(struct colo_compare *cmp)
+    OVS_EXCLUDED(cmp->mutex);
+bool colo_compare_checkpoint_done_at(struct colo_compare *cmp,
+                                     uint64_t barrier)
     OVS_EXCLUDED(cmp->mutex);
 void colo_compare_set_pass_through(struct colo_compare *, bool)
     OVS_EXCLUDED(cmp->mutex);

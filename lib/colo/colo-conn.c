@@ -104,6 +104,7 @@ diverge_if(struct colo_conn *conn, enum colo_reason reason,
 {
     if (reason != COLO_REASON_NONE) {
         conn->diverged = true;
+        conn->reason = reason;
         ovs_list_push_back_all(dropped, &conn->secondary);
         conn->n_secondary = 0;
     }
@@ -255,7 +256,57 @@ colo_conn_flush(struct colo_conn *conn, struct ovs_list *release,
     ovs_list_push_back_all(dropped, &conn->secondary);
     conn->n_secondary = 0;
     conn->diverged = false;
+    conn->barrier = 0;
     colo_tcp_restart(&conn->tcp);
+}
+
+/* A checkpoint begins ('barrier' is its number): 'conn' notes where the
+ * primary is, where the comparison restarts once it is done. */
+void
+colo_conn_mark_barrier(struct colo_conn *conn, uint64_t barrier)
+{
+    conn->barrier = barrier;
+    if (conn->kind == COLO_PACKET_TCP) {
+        colo_tcp_mark_barrier(&conn->tcp);
+    }
+}
+
+/* The checkpoint begun by the last barrier that 'conn' saw is done: moves
+ * the primary packets that came before the barrier (arrival order less
+ * than 'order') to 'release', the secondary's to 'dropped', and compares
+ * what came after it afresh, from the primary's position at the barrier.
+ * Returns the divergence found there, if any. */
+enum colo_reason
+colo_conn_flush_before(struct colo_conn *conn, uint64_t order,
+                       struct ovs_list *release, struct ovs_list *dropped)
+{
+    enum colo_reason reason;
+    struct colo_held *h;
+
+    LIST_FOR_EACH_SAFE (h, node, &conn->primary) {
+        if (h->order < order) {
+            if (conn->kind == COLO_PACKET_TCP) {
+                colo_tcp_stamp_leaving(&conn->tcp, h);
+            }
+            ovs_list_remove(&h->node);
+            conn->n_primary--;
+            ovs_list_push_back(release, &h->node);
+        }
+    }
+    LIST_FOR_EACH_SAFE (h, node, &conn->secondary) {
+        if (h->order < order) {
+            colo_conn_drop_secondary(conn, h, dropped);
+        }
+    }
+    conn->diverged = false;
+    conn->barrier = 0;
+
+    if (conn->kind == COLO_PACKET_TCP) {
+        reason = colo_tcp_restart_at_barrier(conn, dropped);
+    } else {
+        reason = datagram_match(conn, dropped);
+    }
+    return diverge_if(conn, reason, dropped);
 }
 
 /* Formats 'conn' on one line, without a new-line, for colo/show. */

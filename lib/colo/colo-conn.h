@@ -54,7 +54,10 @@ struct colo_conn {
     size_t n_secondary;
     long long int used;             /* time_msec() of the last packet. */
     bool diverged;                  /* Compare stopped until the next
-                                     * checkpoint. */
+                                     * checkpoint... */
+    enum colo_reason reason;        /* ...for this reason. */
+    uint64_t barrier;               /* The last checkpoint barrier it saw,
+                                     * 0 if none. */
 
     /* conntrack's view of the connection, learned from the primary's
      * packets (the secondary's do not go through ct()). */
@@ -100,6 +103,10 @@ const struct colo_held *colo_conn_first_primary(const struct colo_conn *);
 void colo_conn_take_releasable(struct colo_conn *, struct ovs_list *out);
 void colo_conn_flush(struct colo_conn *, struct ovs_list *release,
                      struct ovs_list *dropped);
+void colo_conn_mark_barrier(struct colo_conn *, uint64_t barrier);
+enum colo_reason colo_conn_flush_before(struct colo_conn *, uint64_t order,
+                                        struct ovs_list *release,
+                                        struct ovs_list *dropped);
 bool colo_conn_is_empty(const struct colo_conn *);
 void colo_conn_format(const struct colo_conn *, long long int now,
                       struct ds *);

@@ -403,6 +403,53 @@ colo_instance_checkpoint_done(struct colo_instance *inst)
     return error;
 }
 
+/* A checkpoint begins: sets a barrier in the compare and stores its number
+ * in '*barrier' (see colo_compare_checkpoint_barrier()).  Returns NULL, or
+ * an error message the caller must free. */
+char *
+colo_instance_checkpoint_barrier(struct colo_instance *inst,
+                                 uint64_t *barrier)
+    OVS_EXCLUDED(inst->mutex)
+{
+    char *error = NULL;
+
+    ovs_mutex_lock(&inst->mutex);
+    if (colo_instance_is_failed_over(inst)) {
+        error = xasprintf("instance %"PRIu32" has failed over", inst->id);
+    } else if (inst->role == COLO_ROLE_SECONDARY) {
+        error = xasprintf("instance %"PRIu32" is secondary: a barrier is "
+                          "for the primary's compare", inst->id);
+    } else {
+        *barrier = colo_compare_checkpoint_barrier(&inst->compare);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+    return error;
+}
+
+/* The checkpoint that began at 'barrier' is done (see
+ * colo_compare_checkpoint_done_at()).  Returns NULL, or an error message
+ * the caller must free. */
+char *
+colo_instance_checkpoint_done_at(struct colo_instance *inst,
+                                 uint64_t barrier)
+    OVS_EXCLUDED(inst->mutex)
+{
+    char *error = NULL;
+
+    ovs_mutex_lock(&inst->mutex);
+    if (colo_instance_is_failed_over(inst)) {
+        error = xasprintf("instance %"PRIu32" has failed over", inst->id);
+    } else if (!colo_compare_checkpoint_done_at(&inst->compare, barrier)) {
+        error = xasprintf("instance %"PRIu32" has no checkpoint barrier "
+                          "%"PRIu64" waiting", inst->id, barrier);
+    } else {
+        colo_rewriter_checkpoint_done(&inst->rewriter);
+        seq_change(colo_status_seq);
+    }
+    ovs_mutex_unlock(&inst->mutex);
+    return error;
+}
+
 /* The secondary is gone: release everything held, and from now on pass
  * primary packets straight through and stop mirroring. */
 void

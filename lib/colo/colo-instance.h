@@ -137,6 +137,12 @@ size_t colo_instance_run(struct colo_instance *inst,
 
 char *colo_instance_checkpoint_done(struct colo_instance *inst)
     OVS_EXCLUDED(inst->mutex) OVS_WARN_UNUSED_RESULT;
+char *colo_instance_checkpoint_barrier(struct colo_instance *inst,
+                                       uint64_t *barrier)
+    OVS_EXCLUDED(inst->mutex) OVS_WARN_UNUSED_RESULT;
+char *colo_instance_checkpoint_done_at(struct colo_instance *inst,
+                                       uint64_t barrier)
+    OVS_EXCLUDED(inst->mutex) OVS_WARN_UNUSED_RESULT;
 void colo_instance_failover(struct colo_instance *inst)
     OVS_EXCLUDED(inst->mutex);
 

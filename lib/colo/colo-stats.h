@@ -61,7 +61,9 @@ struct ds;
     /* ...and those folded into a pending one. */                       \
     C(coalesced, "coalesced", "coalesced")                              \
     /* checkpoint-done received. */                                     \
-    C(checkpoints, "done", "checkpoints")
+    C(checkpoints, "done", "checkpoints")                               \
+    /* Checkpoint barriers set. */                                      \
+    C(barriers, "barriers", "barriers")
 
 /* The rewriter's. */
 #define COLO_REWRITE_COUNTERS(C)                                        \

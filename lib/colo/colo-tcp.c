@@ -619,6 +619,8 @@ colo_tcp_add_secondary(struct colo_conn *conn, struct colo_held *held,
 
     if (has_flag(held, TCP_RST)) {
         tcp->s_rst = true;
+        colo_seq_advance(&tcp->bar_s_ack_valid, &tcp->bar_s_ack,
+                         held->view.ack);
         tcp->s_rst_seq = held->view.seq;
         ovs_list_push_back(dropped, &held->node);
         if (tcp->syn_pending) {
@@ -664,18 +666,56 @@ colo_tcp_can_release(const struct colo_tcp *tcp, const struct colo_held *h)
            || (tcp->s_ack_valid && colo_seq_le(h->view.ack, tcp->s_ack));
 }
 
+static void
+tcp_restart_at(struct colo_tcp *tcp, bool p_seen, uint32_t p_end,
+               bool p_ack_valid, uint32_t p_ack)
+{
+    tcp->synced = p_seen;
+    tcp->syn_pending = false;
+    tcp->next = p_end;
+    tcp->s_ack_valid = p_ack_valid;
+    tcp->s_ack = p_ack;
+    tcp->s_rst = false;
+    tcp->ahead_valid = false;
+}
+
 /* After a checkpoint the secondary is a copy of the primary: it has sent
  * and acknowledged what the primary had. */
 void
 colo_tcp_restart(struct colo_tcp *tcp)
 {
-    tcp->synced = tcp->p_seen;
-    tcp->syn_pending = false;
-    tcp->next = tcp->p_end;
-    tcp->s_ack_valid = tcp->p_ack_valid;
-    tcp->s_ack = tcp->p_ack;
-    tcp->s_rst = false;
-    tcp->ahead_valid = false;
+    tcp_restart_at(tcp, tcp->p_seen, tcp->p_end, tcp->p_ack_valid,
+                   tcp->p_ack);
+}
+
+/* A checkpoint begins: the secondary will be a copy of the primary as it
+ * is now. */
+void
+colo_tcp_mark_barrier(struct colo_tcp *tcp)
+{
+    tcp->bar_p_seen = tcp->p_seen;
+    tcp->bar_p_end = tcp->p_end;
+    tcp->bar_p_ack_valid = tcp->p_ack_valid;
+    tcp->bar_p_ack = tcp->p_ack;
+    tcp->bar_s_ack_valid = false;
+}
+
+/* The checkpoint that the last barrier began is done, and 'conn' holds only
+ * what came after the barrier: the secondary, a copy of the primary at the
+ * barrier, goes on from there, and what both sent since is compared. */
+enum colo_reason
+colo_tcp_restart_at_barrier(struct colo_conn *conn, struct ovs_list *dropped)
+{
+    struct colo_tcp *tcp = &conn->tcp;
+
+    tcp_restart_at(tcp, tcp->bar_p_seen, tcp->bar_p_end,
+                   tcp->bar_p_ack_valid, tcp->bar_p_ack);
+    /* What the secondary acknowledged after the barrier stands: the acks
+     * it sent, pure ones included, are not sent again. */
+    if (tcp->bar_s_ack_valid) {
+        colo_seq_advance(&tcp->s_ack_valid, &tcp->s_ack, tcp->bar_s_ack);
+    }
+    return tcp_compare(conn, dropped);
 }
 
 /* A primary segment leaves because it matched: counts it if it matched

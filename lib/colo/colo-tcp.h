@@ -69,6 +69,16 @@ struct colo_tcp {
 
     bool ts_sent_valid;
     uint32_t ts_sent;           /* Highest TSval sent on to the client. */
+
+    /* The primary's position and ack ('p_*') at the last checkpoint
+     * barrier: where the comparison restarts once the checkpoint that the
+     * barrier began is done. */
+    bool bar_p_seen;
+    uint32_t bar_p_end;
+    bool bar_p_ack_valid;
+    uint32_t bar_p_ack;
+    bool bar_s_ack_valid;
+    uint32_t bar_s_ack;         /* Highest ack the secondary sent since. */
 };
 
 enum colo_reason colo_tcp_add_primary(struct colo_conn *, struct colo_held *,
@@ -87,6 +97,9 @@ bool colo_tcp_may_leave_ahead(const struct colo_tcp *,
 void colo_tcp_release(struct colo_tcp *, struct colo_held *);
 void colo_tcp_stamp_leaving(struct colo_tcp *, struct colo_held *);
 void colo_tcp_restart(struct colo_tcp *);
+void colo_tcp_mark_barrier(struct colo_tcp *);
+enum colo_reason colo_tcp_restart_at_barrier(struct colo_conn *,
+                                             struct ovs_list *dropped);
 
 void colo_tcp_format(const struct colo_conn *, struct ds *);
 

@@ -108,22 +108,55 @@ colo_unixctl_show(struct unixctl_conn *conn, int argc, const char *argv[],
     ds_destroy(&s);
 }
 
+/* Replies with 'error', which it frees, or with 'reply' if 'error' is
+ * NULL. */
 static void
-colo_unixctl_checkpoint_done(struct unixctl_conn *conn,
-                             int argc OVS_UNUSED, const char *argv[],
-                             void *aux OVS_UNUSED)
+reply_or_error(struct unixctl_conn *conn, char *error, const char *reply)
+{
+    if (error) {
+        unixctl_command_reply_error(conn, error);
+        free(error);
+    } else {
+        unixctl_command_reply(conn, reply);
+    }
+}
+
+static void
+colo_unixctl_checkpoint_barrier(struct unixctl_conn *conn,
+                                int argc OVS_UNUSED, const char *argv[],
+                                void *aux OVS_UNUSED)
 {
     struct colo_instance *inst = find_instance(conn, argv[1]);
 
     if (inst) {
-        char *error = colo_instance_checkpoint_done(inst);
+        uint64_t barrier = 0;
+        char *error = colo_instance_checkpoint_barrier(inst, &barrier);
+        char *reply = xasprintf("%"PRIu64"\n", barrier);
 
-        if (error) {
-            unixctl_command_reply_error(conn, error);
-            free(error);
-        } else {
-            unixctl_command_reply(conn, NULL);
-        }
+        reply_or_error(conn, error, reply);
+        free(reply);
+    }
+}
+
+/* colo/checkpoint-done ID [BARRIER]: with BARRIER, the checkpoint that began
+ * at that barrier; without, one that validates everything held. */
+static void
+colo_unixctl_checkpoint_done(struct unixctl_conn *conn, int argc,
+                             const char *argv[], void *aux OVS_UNUSED)
+{
+    struct colo_instance *inst = find_instance(conn, argv[1]);
+    unsigned long long int barrier;
+
+    if (!inst) {
+        return;
+    } else if (argc < 3) {
+        reply_or_error(conn, colo_instance_checkpoint_done(inst), NULL);
+    } else if (!str_to_ullong(argv[2], 10, &barrier) || !barrier) {
+        unixctl_command_reply_error(conn, "a barrier is a number that "
+                                    "colo/checkpoint-barrier printed");
+    } else {
+        reply_or_error(conn, colo_instance_checkpoint_done_at(inst, barrier),
+                       NULL);
     }
 }
 
@@ -277,7 +310,9 @@ colo_unixctl_register(void)
 {
     unixctl_command_register("colo/show", "[ID]", 0, 1,
                              colo_unixctl_show, NULL);
-    unixctl_command_register("colo/checkpoint-done", "ID", 1, 1,
+    unixctl_command_register("colo/checkpoint-barrier", "ID", 1, 1,
+                             colo_unixctl_checkpoint_barrier, NULL);
+    unixctl_command_register("colo/checkpoint-done", "ID [BARRIER]", 1, 2,
                              colo_unixctl_checkpoint_done, NULL);
     unixctl_command_register("colo/failover", "ID", 1, 1,
                              colo_unixctl_failover, NULL);
