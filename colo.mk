@@ -63,6 +63,7 @@ SYSTEM_USERSPACE_TESTSUITE_AT += \
 	tests/system-colo-checkpoint.at \
 	tests/system-colo-failover.at \
 	tests/system-colo-pmd.at \
+	tests/system-colo-qemu.at \
 	tests/system-colo-loss.at \
 	tests/system-colo-install.at
 
