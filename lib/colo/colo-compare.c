@@ -750,6 +750,11 @@ colo_compare_mirrored(struct colo_compare *cmp, const struct colo_datapath *dp,
                              now);
             cmp->n_kept++;
             COVERAGE_INC(colo_repair_kept);
+            if (cmp->next_retry == LLONG_MAX) {
+                /* colo_run() takes up the retries' timer. */
+                cmp->next_retry = now + cmp->options.repair_retry;
+                seq_change(colo_deferred_seq);
+            }
         }
     }
     colo_release_unuse(release);
@@ -885,6 +890,41 @@ scan(struct colo_compare *cmp, const struct colo_datapath *dp,
     free(expiries);
 }
 
+/* Once 'cmp' has kept client segments for the secondary, every
+ * repair_retry ms sends each connection's oldest one again, if it has
+ * waited that long for the SVM's ack (colo_repair_retry()), through
+ * datapath 'dp'.  Lowers '*next_scan' to when it looks next: a wake-up of
+ * the non-PMD context every repair_retry ms (by default, five a second),
+ * from the first segment kept on. */
+static void
+retry_repairs(struct colo_compare *cmp, const struct colo_datapath *dp,
+              long long int now, long long int *next_scan)
+    OVS_EXCLUDED(cmp->mutex)
+{
+    struct ovs_list resend = OVS_LIST_INITIALIZER(&resend);
+
+    ovs_mutex_lock(&cmp->mutex);
+    if (now >= cmp->next_retry) {
+        struct colo_conn *conn;
+
+        if (cmp->n_kept) {
+            HMAP_FOR_EACH (conn, node, &cmp->conns) {
+                if (!conn->diverged
+                    && colo_repair_retry(&conn->repair, now,
+                                         cmp->options.repair_retry,
+                                         &resend)) {
+                    cmp->stats.repair_resent++;
+                }
+            }
+        }
+        cmp->next_retry = now + cmp->options.repair_retry;
+    }
+    *next_scan = MIN(*next_scan, cmp->next_retry);
+    ovs_mutex_unlock(&cmp->mutex);
+
+    send_to_secondary(dp, &resend);
+}
+
 /* Called by the datapath's non-PMD context, through colo_run(): scans
  * 'cmp' when it is time (see scan()) and sends the packets released
  * meanwhile by checkpoint-done, failover or other threads.  Returns the
@@ -895,6 +935,7 @@ colo_compare_run(struct colo_compare *cmp, const struct colo_datapath *dp,
     OVS_EXCLUDED(cmp->mutex)
 {
     scan(cmp, dp, now, next_scan, scanned);
+    retry_repairs(cmp, dp, now, next_scan);
     return release_pending(cmp, dp, 1);
 }
 
@@ -929,6 +970,7 @@ colo_compare_init(struct colo_compare *cmp, uint32_t id,
     cmp->n_pending = 0;
     cmp->releasing = false;
     cmp->next_scan = LLONG_MAX;
+    cmp->next_retry = LLONG_MAX;
     ovs_mutex_unlock(&cmp->mutex);
 }
 

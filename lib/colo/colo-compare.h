@@ -108,6 +108,7 @@ struct colo_compare {
     size_t n_pending OVS_GUARDED;
     bool releasing OVS_GUARDED;
     long long int next_scan OVS_GUARDED;
+    long long int next_retry OVS_GUARDED;       /* colo-repair.h. */
 };
 
 /* Changes whenever released packets wait for colo_run(). */

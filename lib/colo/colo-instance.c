@@ -57,6 +57,7 @@ static const struct colo_option colo_option_table[] = {
     COLO_OPTION(max_held, 1, 1 << 24),
     COLO_OPTION(max_conns, 1, 1 << 24),
     COLO_OPTION(rewrite_timeout, 1, 7 * 24 * 3600 * 1000),
+    COLO_OPTION(repair_retry, 1, 3600 * 1000),
 };
 
 void
@@ -72,6 +73,8 @@ colo_options_init(struct colo_options *options)
         .max_conns = 65536,
         /* OVS's conntrack keeps an established TCP connection as long. */
         .rewrite_timeout = 24 * 3600 * 1000,
+        /* Linux's shortest retransmission timeout. */
+        .repair_retry = 200,
     };
 }
 

@@ -282,6 +282,28 @@ colo_repair_resend(struct colo_repair *r, struct colo_held *s, bool dup_ack,
     return true;
 }
 
+/* Puts in 'out' a copy of the oldest segment that 'r' keeps, if it waited
+ * 'retry_ms' for the SVM's ack since it last went to the SVM: when nothing
+ * from the SVM shows the hole, it and every copy sent since may have been
+ * lost, and the client, whose acks wait for the SVM's, sends nothing to
+ * set off another repair.  Returns true if it did. */
+bool
+colo_repair_retry(struct colo_repair *r, long long int now,
+                  unsigned int retry_ms, struct ovs_list *out)
+{
+    struct colo_held *k;
+
+    if (!r->n_kept) {
+        return false;
+    }
+    k = CONTAINER_OF(ovs_list_front(&r->kept), struct colo_held, node);
+    if (now - k->arrival < retry_ms) {
+        return false;
+    }
+    send_again(r, k, now, out);
+    return true;
+}
+
 /* The TCP options of an ask: the client's timestamps, if it sends them,
  * then the SACK blocks.  Returns their length, a multiple of 4. */
 static size_t

@@ -94,6 +94,8 @@ size_t colo_repair_trim(struct colo_repair *, uint32_t ack,
 bool colo_repair_resend(struct colo_repair *, struct colo_held *secondary,
                         bool dup_ack, long long int now,
                         struct ovs_list *out);
+bool colo_repair_retry(struct colo_repair *, long long int now,
+                       unsigned int retry_ms, struct ovs_list *out);
 struct colo_held *colo_repair_ask(struct colo_repair *, uint32_t next,
                                   const struct ovs_list *secondary,
                                   long long int now);

@@ -79,6 +79,9 @@ struct colo_options {
                                  * once. */
     unsigned int rewrite_timeout;       /* ms the rewriter keeps an idle
                                          * connection. */
+    unsigned int repair_retry;  /* ms a client segment kept for the
+                                 * secondary waits for its ack before it
+                                 * goes again on a timer (colo-repair.h). */
 };
 
 /* What a datapath lends COLO: the executing thread's context for one batch,
