@@ -907,7 +907,7 @@ retry_repairs(struct colo_compare *cmp, const struct colo_datapath *dp,
     if (now >= cmp->next_retry) {
         struct colo_conn *conn;
 
-        if (cmp->n_kept) {
+        if (cmp->n_kept && !cmp->pass_through) {
             HMAP_FOR_EACH (conn, node, &cmp->conns) {
                 if (!conn->diverged
                     && colo_repair_retry(&conn->repair, now,
@@ -1245,6 +1245,19 @@ colo_compare_checkpoint_done_at(struct colo_compare *cmp, uint64_t barrier)
     return true;
 }
 
+/* Frees the client segments kept for the secondary: there is none to
+ * repair any more. */
+static void
+forget_kept(struct colo_compare *cmp)
+    OVS_REQUIRES(cmp->mutex)
+{
+    struct colo_conn *conn;
+
+    HMAP_FOR_EACH (conn, node, &cmp->conns) {
+        cmp->n_kept -= colo_repair_destroy(&conn->repair);
+    }
+}
+
 /* The secondary is gone: releases everything held, and from now on passes
  * primary packets straight through and drops the secondary's. */
 void
@@ -1253,6 +1266,7 @@ colo_compare_failover(struct colo_compare *cmp)
 {
     ovs_mutex_lock(&cmp->mutex);
     flush(cmp);
+    forget_kept(cmp);
     cmp->pass_through = true;
     ovs_mutex_unlock(&cmp->mutex);
 }
@@ -1268,6 +1282,7 @@ colo_compare_set_pass_through(struct colo_compare *cmp, bool pass_through)
     ovs_mutex_lock(&cmp->mutex);
     if (pass_through && !cmp->pass_through) {
         flush(cmp);
+        forget_kept(cmp);
     }
     cmp->pass_through = pass_through;
     ovs_mutex_unlock(&cmp->mutex);
