@@ -706,15 +706,8 @@ colo_compare_mirrored(struct colo_compare *cmp, const struct colo_datapath *dp,
         pp->packet = packet;
         if (colo_packet_parse(packet, &pp->view) == COLO_PACKET_OK
             && pp->view.kind == COLO_PACKET_TCP) {
-            struct colo_packet_key *k = &pp->view.key;
-            struct in6_addr addr = k->src;
-            ovs_be16 port = k->src_port;
-
-            k->src = k->dst;
-            k->dst = addr;
-            k->src_port = k->dst_port;
-            k->dst_port = port;
-            pp->hash = colo_packet_key_hash(k);
+            pp->view.key = colo_packet_key_reverse(&pp->view.key);
+            pp->hash = colo_packet_key_hash(&pp->view.key);
             n++;
         }
     }

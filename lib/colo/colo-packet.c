@@ -312,6 +312,20 @@ colo_packet_key_equals(const struct colo_packet_key *a,
     return !memcmp(a, b, sizeof *a);
 }
 
+/* Returns 'key' seen from the other end: a client packet's key turned into
+ * that of the guest's direction, by which COLO knows connections. */
+struct colo_packet_key
+colo_packet_key_reverse(const struct colo_packet_key *key)
+{
+    struct colo_packet_key r = *key;
+
+    r.src = key->dst;
+    r.dst = key->src;
+    r.src_port = key->dst_port;
+    r.dst_port = key->src_port;
+    return r;
+}
+
 static void
 format_endpoint(const struct in6_addr *addr, ovs_be16 port, struct ds *s)
 {

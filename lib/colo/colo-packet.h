@@ -134,6 +134,8 @@ void colo_packet_batch_copy(struct dp_packet_batch *dst,
 uint32_t colo_packet_key_hash(const struct colo_packet_key *);
 bool colo_packet_key_equals(const struct colo_packet_key *,
                             const struct colo_packet_key *);
+struct colo_packet_key colo_packet_key_reverse(
+    const struct colo_packet_key *);
 void colo_packet_key_format(const struct colo_packet_key *, struct ds *);
 
 #endif /* colo/colo-packet.h */

@@ -121,22 +121,33 @@ colo_repair_wants(const struct colo_packet *view, bool acked_valid,
             && (!acked_valid || colo_seq_lt(acked, view_end(view))));
 }
 
+/* Returns a colo_held for 'packet', viewed as 'view', that goes to the
+ * secondary through the mirror's actions that 'r' last saw, at 'now'. */
+static struct colo_held *
+repair_held(const struct colo_repair *r, struct dp_packet *packet,
+            const struct colo_packet *view, long long int now)
+{
+    struct colo_held *h = colo_held_alloc();
+
+    h->packet = packet;
+    h->release = r->release;
+    atomic_count_inc(&r->release->n_users);
+    h->arrival = now;
+    h->order = 0;
+    h->matched = false;
+    h->borrowed = false;
+    h->view = *view;
+    return h;
+}
+
 /* Keeps a copy of 'packet', a client segment that the mirror sent at
  * 'now', until the SVM acknowledges it. */
 void
 colo_repair_keep(struct colo_repair *r, const struct dp_packet *packet,
                  const struct colo_packet *view, long long int now)
 {
-    struct colo_held *k = colo_held_alloc();
+    struct colo_held *k = repair_held(r, colo_packet_copy(packet), view, now);
 
-    k->packet = colo_packet_copy(packet);
-    k->release = r->release;
-    atomic_count_inc(&r->release->n_users);
-    k->arrival = now;
-    k->order = 0;
-    k->matched = false;
-    k->borrowed = false;
-    k->view = *view;
     ovs_list_push_back(&r->kept, &k->node);
     r->n_kept++;
 }
@@ -439,15 +450,8 @@ colo_repair_ask(struct colo_repair *r, uint32_t next,
         return NULL;
     }
 
-    ask = colo_held_alloc();
-    ask->packet = build_ask(r, next, blocks, n);
-    ask->release = r->release;
-    atomic_count_inc(&r->release->n_users);
-    ask->arrival = now;
-    ask->order = 0;
-    ask->matched = false;
-    ask->borrowed = false;
-    ask->view = r->client_view;
+    ask = repair_held(r, build_ask(r, next, blocks, n), &r->client_view,
+                      now);
 
     r->asked = true;
     r->asked_next = next;

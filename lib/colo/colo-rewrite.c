@@ -338,14 +338,10 @@ static void
 rewrite_to_guest(struct rewrite_ctx *ctx, const struct colo_packet *view,
                  struct colo_segment *seg)
 {
-    struct colo_packet_key key = view->key;
+    /* Connections are kept by the guest's side of them. */
+    struct colo_packet_key key = colo_packet_key_reverse(&view->key);
     struct colo_rewrite_conn *conn;
 
-    /* Connections are kept by the guest's side of them. */
-    key.src = view->key.dst;
-    key.dst = view->key.src;
-    key.src_port = view->key.dst_port;
-    key.dst_port = view->key.src_port;
     conn = conn_find(ctx->rw, &key);
     if (!conn) {
         ctx->rw->stats.untracked++;

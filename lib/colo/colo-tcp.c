@@ -785,14 +785,16 @@ colo_tcp_secondary_hole(const struct colo_conn *conn, uint32_t *next)
     const struct colo_tcp *tcp = &conn->tcp;
     const struct colo_held *s;
 
-    if (!tcp->synced || tcp->syn_pending || !conn->n_secondary
-        || !tcp_primary_at(conn, tcp->next)) {
+    if (!tcp->synced || tcp->syn_pending || !conn->n_secondary) {
         return false;
     }
+    /* Runs for each packet: the constant-time test first, the walk of the
+     * primary's queue only when the secondary's starts past 'next'. */
     s = CONTAINER_OF(ovs_list_front(&conn->secondary), struct colo_held,
                      node);
     *next = tcp->next;
-    return !has_flag(s, TCP_SYN) && colo_seq_lt(tcp->next, s->view.seq);
+    return (!has_flag(s, TCP_SYN) && colo_seq_lt(tcp->next, s->view.seq)
+            && tcp_primary_at(conn, tcp->next));
 }
 
 /* Formats where the comparison of 'conn' stands: the first unmatched
